@@ -1,0 +1,112 @@
+"""crm-dq command line: serve | migrate | openapi (more commands join as domains land)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.core.database_session import database_url_for
+from app.core.logging import configure_logging
+from app.core.settings import Settings
+
+OPENAPI_PATH = Path("openapi/openapi.json")
+
+
+def _serve(settings: Settings, _args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.core import migrations
+    from app.main import create_app
+
+    with database_url_for(settings) as url:
+        migrations.upgrade(url)
+        app = create_app(settings.model_copy(update={"database_url": url}))
+        print(f"crm-dq listening on http://{settings.host}:{settings.port}  (docs: /docs)")
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+            timeout_graceful_shutdown=20,
+        )
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from app.core import migrations
+
+    with database_url_for(settings) as url:
+        if args.downgrade:
+            migrations.downgrade(url, args.downgrade)
+        else:
+            migrations.upgrade(url, args.revision)
+    print("migrations applied")
+    return 0
+
+
+def render_openapi(settings: Settings) -> str:
+    from app.main import create_app
+
+    spec = create_app(settings).openapi()
+    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _openapi(settings: Settings, args: argparse.Namespace) -> int:
+    generated = render_openapi(settings)
+    target = Path(args.output)
+    if args.check:
+        published = target.read_text(encoding="utf-8") if target.exists() else ""
+        if published != generated:
+            print(f"{target} is out of date: run `crm-dq openapi` and commit it", file=sys.stderr)
+            return 1
+        print(f"{target} matches the application")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(generated, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crm-dq", description="CRM data quality service")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser(
+        "serve", help="migrate, then serve the API (embedded PostgreSQL if no DATABASE_URL)"
+    )
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--downgrade", metavar="REVISION", help="downgrade to REVISION instead")
+
+    openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")
+    openapi.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    openapi.add_argument("--output", default=str(OPENAPI_PATH))
+    return parser
+
+
+HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "serve": _serve,
+    "migrate": _migrate,
+    "openapi": _openapi,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        print(f"invalid configuration: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, json=settings.log_json)
+    return HANDLERS[args.command](settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

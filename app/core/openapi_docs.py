@@ -1,0 +1,18 @@
+"""The words Swagger UI and ReDoc show around the operations."""
+
+DESCRIPTION = """
+**crm-dq** keeps a CRM's data trustworthy. It sits beside the CRM and offers, over PostgreSQL:
+
+* entry-time **validation and normalisation** (email, phone, SIREN/SIRET, names, civility);
+* **duplicate** lookup, batch scans and a review queue; **merge** with survivorship and undo;
+* **GDPR**: subject export, anonymisation/erasure, retention sweeps, request register;
+* **quality** scores per record and per dataset, with history;
+* an append-only, hash-chained **audit** trail.
+
+Errors are RFC 9457 `application/problem+json` with a stable `code`; messages follow
+`Accept-Language` (French or English). Every response carries `X-Request-ID`.
+"""
+
+TAGS = [
+    {"name": "health", "description": "Liveness, readiness and Prometheus metrics."},
+]

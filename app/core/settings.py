@@ -1,0 +1,74 @@
+"""Every setting of the service, read from `CRMDQ_*` environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that ship in examples and tutorials: never acceptable as a production secret.
+_KNOWN_WEAK_SECRETS = frozenset(
+    {"changethis", "changeme", "secret", "dev-secret", "password", "insecure", "test"}
+)
+_MIN_SECRET_LENGTH = 32
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0000"  # noqa: S105 (refused in production)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CRMDQ_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+
+    # DATABASE_URL (unprefixed) is the conventional name platforms inject; both are accepted.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CRMDQ_DATABASE_URL", "DATABASE_URL")
+    )
+    embedded_db_dir: str = ".pgdata"
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout_s: float = Field(default=10.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=0)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    cors_origins: list[str] = Field(default_factory=list)
+    default_language: Literal["fr", "en"] = "fr"
+
+    @model_validator(mode="after")
+    def _refuse_weak_secret_in_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        if not self.database_url:
+            raise ValueError(
+                "production needs DATABASE_URL: the embedded PostgreSQL is for development"
+            )
+        secret = self.secret_key.get_secret_value()
+        if (
+            secret == DEV_SECRET_KEY
+            or secret.lower() in _KNOWN_WEAK_SECRETS
+            or len(secret) < _MIN_SECRET_LENGTH
+            or len(set(secret)) < 10
+        ):
+            raise ValueError(
+                "CRMDQ_SECRET_KEY must be set to a random value of at least "
+                f"{_MIN_SECRET_LENGTH} characters in production "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return self
+
+    @cached_property
+    def uses_embedded_db(self) -> bool:
+        return not self.database_url
+
+
+def get_settings() -> Settings:
+    return Settings()

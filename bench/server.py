@@ -1,0 +1,57 @@
+"""Start `crm-dq serve` in a subprocess for a benchmark, on a free port of 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(extra_env: dict[str, str] | None = None) -> Iterator[int]:
+    """Uses DATABASE_URL when set, else an embedded PostgreSQL in a temporary folder."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="crmdq-bench-") as data_dir:
+        env = (
+            os.environ
+            | {
+                "CRMDQ_PORT": str(port),
+                "CRMDQ_EMBEDDED_DB_DIR": data_dir,
+            }
+            | (extra_env or {})
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("server did not become ready")
+                time.sleep(0.2)
+            yield port
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)

@@ -1,0 +1,123 @@
+"""Real PostgreSQL for every test: migrated once, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.core.db import get_session
+from app.core.settings import Settings
+from app.main import create_app
+from tests.support.databases import ROLLBACK_DB, TEMPLATE, PgTestServer, test_server
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgTestServer]:
+    with test_server() as server:
+        server.prepare_template()  # the migrations themselves build the schema
+        server.recreate(ROLLBACK_DB, template=TEMPLATE)
+        yield server
+        server.drop(ROLLBACK_DB)
+        server.drop(TEMPLATE)
+
+
+@pytest.fixture(scope="session")
+def database_url(pg: PgTestServer) -> str:
+    return pg.url(ROLLBACK_DB)
+
+
+def make_test_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "env": "test",
+        "database_url": database_url,
+        "log_json": True,
+        "cors_origins": ["https://forms.example.com"],
+    }
+    return Settings(**(values | overrides))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_test_settings(database_url)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(database_url, pool_size=2, max_overflow=2)
+    yield engine
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """The test's transaction; everything it and its requests write is rolled back."""
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        session = AsyncSession(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            yield session
+        finally:
+            await session.close()
+            await outer.rollback()
+
+
+def bind_app_to_session(app: FastAPI, engine: AsyncEngine, session: AsyncSession) -> None:
+    """Requests run in savepoints of the test's transaction, so a failing one undoes itself."""
+    app.state.engine = engine
+    app.state.sessionmaker = async_sessionmaker(
+        bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+    async def request_session() -> AsyncIterator[AsyncSession]:
+        session.expunge_all()  # behave like a fresh request: no identity map carried over
+        async with session.begin_nested():
+            yield session
+
+    app.dependency_overrides[get_session] = request_session
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, session: AsyncSession) -> FastAPI:
+    app = create_app(settings)
+    bind_app_to_session(app, engine, session)
+    return app
+
+
+@pytest_asyncio.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app)
+    async with AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+@pytest_asyncio.fixture
+async def committed_url(pg: PgTestServer) -> AsyncIterator[str]:
+    """A private clone of the migrated template: for tests that need real commits."""
+    with pg.clone() as url:
+        yield url
+
+
+@pytest_asyncio.fixture
+async def committed_app(committed_url: str) -> AsyncIterator[FastAPI]:
+    app = create_app(make_test_settings(committed_url))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest_asyncio.fixture
+async def committed_client(committed_app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=committed_app)
+    async with AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c

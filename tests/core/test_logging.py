@@ -1,0 +1,74 @@
+"""One JSON access line per request, one traceback per unexpected error, no bodies."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from httpx import AsyncClient
+
+from app.core.logging import configure_logging
+
+probe = APIRouter(prefix="/_probe")
+
+
+@probe.get("/items/{item_id}")
+async def item(item_id: str) -> dict[str, str]:
+    return {"ok": "yes"}
+
+
+@probe.post("/fail")
+async def fail() -> None:
+    raise ValueError("kaboom")
+
+
+@pytest.fixture
+def app(app: FastAPI) -> FastAPI:
+    app.include_router(probe)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+async def test_access_line_uses_route_template_and_request_id(
+    client: AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", json=True)
+    await client.get(
+        "/_probe/items/jean.dupont@example.fr?q=secret", headers={"X-Request-ID": "r1"}
+    )
+    out = capsys.readouterr().out
+    lines = [line for line in json_lines(out) if line["event"] == "request"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["route"] == "/_probe/items/{item_id}"
+    assert (line["method"], line["status"], line["request_id"]) == ("GET", 200, "r1")
+    assert line["duration_ms"] >= 0
+    assert "jean.dupont" not in out
+    assert "secret" not in out
+
+
+async def test_unexpected_error_logged_once_with_traceback(
+    client: AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", json=True)
+    await client.post("/_probe/fail", content=b'{"email": "body@example.fr"}')
+    out = capsys.readouterr().out
+    errors = [line for line in json_lines(out) if line["event"] == "request.unhandled_error"]
+    assert len(errors) == 1
+    assert "ValueError: kaboom" in errors[0]["exception"]
+    assert "body@example.fr" not in out
