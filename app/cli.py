@@ -1,8 +1,9 @@
-"""crm-dq command line: serve | migrate | openapi (more commands join as domains land)."""
+"""crm-dq command line: serve | migrate | openapi | create-admin | service-account create."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -18,11 +19,14 @@ OPENAPI_PATH = Path("openapi/openapi.json")
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.auth.bootstrap import has_admin
     from app.core import migrations
     from app.main import create_app
 
     with database_url_for(settings) as url:
         migrations.upgrade(url)
+        if not asyncio.run(has_admin(url)):
+            print("No administrator yet: run `crm-dq create-admin --email you@example.fr`")
         app = create_app(settings.model_copy(update={"database_url": url}))
         print(f"crm-dq listening on http://{settings.host}:{settings.port}  (docs: /docs)")
         uvicorn.run(
@@ -72,6 +76,39 @@ def _openapi(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from app.auth.bootstrap import create_admin
+    from app.auth.errors import EmailTaken
+    from app.core import migrations
+
+    with database_url_for(settings) as url:
+        migrations.upgrade(url)
+        try:
+            print(asyncio.run(create_admin(settings, url, args.email, reset=args.reset)))
+        except EmailTaken:
+            print(f"{args.email} exists: add --reset to issue a new set-up token", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _service_account(settings: Settings, args: argparse.Namespace) -> int:
+    from app.auth.bootstrap import create_service_account
+    from app.auth.errors import ForbiddenServiceAccountScope, ServiceAccountNameTaken
+    from app.core import migrations
+
+    with database_url_for(settings) as url:
+        migrations.upgrade(url)
+        try:
+            print(asyncio.run(create_service_account(url, args.name, args.scopes)))
+        except ValueError as exc:
+            print(f"unknown scope: {exc}", file=sys.stderr)
+            return 2
+        except (ServiceAccountNameTaken, ForbiddenServiceAccountScope) as exc:
+            print(f"refused: {exc.code}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-dq", description="CRM data quality service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")
     openapi.add_argument("--check", action="store_true", help="fail if the file is out of date")
     openapi.add_argument("--output", default=str(OPENAPI_PATH))
+
+    admin = commands.add_parser("create-admin", help="create the first administrator")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--reset", action="store_true", help="new set-up token for an existing user")
+
+    account = commands.add_parser("service-account", help="manage service accounts")
+    account_commands = account.add_subparsers(dest="action", required=True)
+    create = account_commands.add_parser("create", help="create one; prints client_id and secret")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--scopes", required=True, help='space-separated, e.g. "records:read validate"'
+    )
     return parser
 
 
@@ -94,6 +143,8 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": _serve,
     "migrate": _migrate,
     "openapi": _openapi,
+    "create-admin": _create_admin,
+    "service-account": _service_account,
 }
 
 

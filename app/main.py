@@ -8,6 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.audit.router import router as audit_router
+from app.auth.context import AuthContext
+from app.auth.router import router as auth_router
+from app.auth.service_accounts_router import router as service_accounts_router
+from app.auth.users_router import router as users_router
 from app.core.db import make_engine, make_sessionmaker
 from app.core.metrics import RequestMetrics
 from app.core.middleware import RequestContextMiddleware
@@ -45,9 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.default_language = settings.default_language
     app.state.metrics = RequestMetrics()
+    app.state.auth = AuthContext.from_settings(settings)
 
     install_problem_handlers(app)
-    app.include_router(health_router)
+    for router in (health_router, auth_router, users_router, service_accounts_router, audit_router):
+        app.include_router(router)
 
     if settings.cors_origins:
         app.add_middleware(

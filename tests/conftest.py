@@ -121,3 +121,21 @@ async def committed_client(committed_app: FastAPI) -> AsyncIterator[AsyncClient]
     transport = ASGITransport(app=committed_app)
     async with AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
+
+
+@pytest_asyncio.fixture
+async def auth_headers(app: FastAPI, session: AsyncSession):  # type: ignore[no-untyped-def]
+    """`await auth_headers(role="auditor")` or `await auth_headers(scopes=["audit:read"])`:
+    Authorization headers of a real person (role) or service account (scopes)."""
+    from app.auth.scopes import Role, Scope
+    from tests.support.auth import bearer, machine_token, user_token
+
+    async def make(role: str | None = None, scopes: list[str] | None = None) -> dict[str, str]:
+        ctx = app.state.auth
+        if role is not None:
+            _, token = await user_token(session, ctx, Role(role))
+        else:
+            _, token = await machine_token(session, ctx, frozenset(Scope(s) for s in scopes or []))
+        return bearer(token)
+
+    return make

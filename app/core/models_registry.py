@@ -3,3 +3,5 @@
 from app.core.db import Base
 
 metadata = Base.metadata
+import app.audit.models  # noqa: E402
+import app.auth.models  # noqa: E402, F401

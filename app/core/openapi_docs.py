@@ -15,4 +15,12 @@ Errors are RFC 9457 `application/problem+json` with a stable `code`; messages fo
 
 TAGS = [
     {"name": "health", "description": "Liveness, readiness and Prometheus metrics."},
+    {
+        "name": "auth",
+        "description": "Tokens (password + TOTP for people, client credentials for machines) "
+        "and first-time set-up.",
+    },
+    {"name": "users", "description": "People, roles and the governance report (`users:manage`)."},
+    {"name": "service accounts", "description": "Machine identities (`users:manage`)."},
+    {"name": "audit", "description": "The append-only, hash-chained audit trail (`audit:read`)."},
 ]

@@ -43,6 +43,25 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     default_language: Literal["fr", "en"] = "fr"
 
+    # Tokens and login
+    jwt_issuer: str = "crm-dq"
+    jwt_audience: str = "crm-dq-api"
+    access_token_ttl_s: int = Field(default=900, ge=60, le=86_400)
+    # {"kid": "secret of 32+ chars", ...}; empty → one key derived from CRMDQ_SECRET_KEY.
+    jwt_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    jwt_active_kid: str | None = None
+    # {"kid": "base64 of 32 random bytes", ...} for AES-GCM at rest; empty → derived key.
+    encryption_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    encryption_active_kid: str | None = None
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    lockout_base_s: int = Field(default=60, ge=1)
+    lockout_max_s: int = Field(default=3600, ge=1)
+    login_rate_per_ip_per_minute: int = Field(default=30, ge=1)
+    totp_issuer: str = "crm-dq"
+    setup_token_ttl_h: int = Field(default=72, ge=1, le=720)
+    secret_rotation_grace_h: int = Field(default=24, ge=0, le=720)
+    inactive_user_days: int = Field(default=90, ge=1)
+
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
         if self.env != "production":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +16,12 @@ from app.core import migrations
 from app.core.database_url import with_database
 from app.core.embedded_db import EmbeddedPostgres
 
-TEMPLATE = "crmdq_template"
-ROLLBACK_DB = "crmdq_test"
+# Suffixed with the process id: two test runs may share one server (two terminals, an
+# editor's test runner) and must never drop each other's databases.
+_RUN = str(os.getpid())
+TEMPLATE = f"crmdq_template_{_RUN}"
+ROLLBACK_DB = f"crmdq_test_{_RUN}"
+_OURS = re.compile(r"^crmdq_(?:template|test|clone_[0-9a-f]+|empty_[0-9a-f]+)_(\d+)$")
 
 
 def _libpq(url: str) -> str:
@@ -59,11 +64,21 @@ class PgTestServer:
         )
 
     def prepare_template(self) -> None:
+        self.drop_abandoned()
         migrations.upgrade(self.recreate(TEMPLATE))
+
+    def drop_abandoned(self) -> None:
+        """Databases left by test runs that were killed (their process is gone)."""
+        with psycopg.connect(_libpq(self.url("postgres")), autocommit=True) as conn:
+            names = [r[0] for r in conn.execute("SELECT datname FROM pg_database").fetchall()]
+        for name in names:
+            match = _OURS.match(name)
+            if match and not _alive(int(match.group(1))):
+                self.drop(name)
 
     @contextmanager
     def clone(self) -> Iterator[str]:
-        name = f"crmdq_clone_{uuid.uuid4().hex[:12]}"
+        name = f"crmdq_clone_{uuid.uuid4().hex[:12]}_{_RUN}"
         url = self.recreate(name, template=TEMPLATE)
         try:
             yield url
@@ -72,12 +87,22 @@ class PgTestServer:
 
     @contextmanager
     def empty(self) -> Iterator[str]:
-        name = f"crmdq_empty_{uuid.uuid4().hex[:12]}"
+        name = f"crmdq_empty_{uuid.uuid4().hex[:12]}_{_RUN}"
         url = self.recreate(name)
         try:
             yield url
         finally:
             self.drop(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

@@ -1,0 +1,217 @@
+"""Ops log in from Swagger UI's "Authorize" dialog (password + TOTP) in a real headless Chromium.
+
+The real app runs under Uvicorn on 127.0.0.1 against a committed clone of the test database;
+Chromium loads /docs (assets served by the app itself) and goes through the dialog as a person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.async_api import Locator, Page, async_playwright, expect
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.auth.scopes import Role
+from tests.conftest import make_test_settings
+from tests.support.auth import EnrolledUser, enrolled_user
+from tests.support.docs import app_with_docs
+
+CHROMIUM = "/usr/bin/chromium"
+if shutil.which(CHROMIUM) is None:
+    pytest.skip(
+        f"{CHROMIUM} not found: install Debian's `chromium` package (.ci/run does)",
+        allow_module_level=True,
+    )
+
+pytestmark = pytest.mark.committed
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Accents and an apostrophe: Swagger UI must form-encode them as UTF-8 for the login to work.
+PASSPHRASE = "Déjà-vu sur le quai d'Orléans"
+UI_TIMEOUT_MS = 10_000
+# Swagger UI's accessible names for the dialog's buttons (their visible text is Authorize/Logout).
+AUTHORIZE = "Apply given OAuth2 credentials"
+LOGOUT = "Remove authorization"
+T = TypeVar("T")
+
+
+@dataclass
+class LiveServer:
+    app: FastAPI
+    base_url: str
+    loop: asyncio.AbstractEventLoop
+
+    async def call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run on the server's own loop: the app's pooled connections belong to it."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[LiveServer]:
+    """Uvicorn in a thread with its own loop; outside the main thread it leaves signals alone."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # bound here, so no other process can take the port meanwhile
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    loop = asyncio.new_event_loop()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(server.serve(sockets=[sock]))
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run, name="uvicorn-under-test", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert thread.is_alive(), "Uvicorn stopped during start-up"
+            assert time.monotonic() < deadline, "Uvicorn not started within 10 seconds"
+            time.sleep(0.02)
+        yield LiveServer(app, f"http://127.0.0.1:{port}", loop)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    assert not thread.is_alive(), "Uvicorn did not stop"
+
+
+@pytest.fixture
+async def live(committed_url: str) -> AsyncIterator[LiveServer]:
+    with serving(app_with_docs(make_test_settings(committed_url))) as server:
+        yield server
+
+
+@pytest.fixture
+async def page(live: LiveServer) -> AsyncIterator[Page]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page()
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            yield page
+        finally:
+            await browser.close()
+
+
+async def enrol_steward(app: FastAPI) -> EnrolledUser:
+    async with app.state.sessionmaker.begin() as session:
+        return await enrolled_user(session, app.state.auth, Role.DATA_STEWARD, password=PASSPHRASE)
+
+
+async def audit_actions(app: FastAPI) -> list[str]:
+    async with app.state.sessionmaker() as session:
+        return list(await session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+
+
+def wrong_code(person: EnrolledUser) -> str:
+    """Six digits that no step near now accepts (the server allows a small window)."""
+    now = time.time()
+    near = {person.totp.at(now + 30 * k) for k in range(-3, 4)}
+    return next(c for c in (f"{d}" * 6 for d in "0123456789") if c not in near)
+
+
+def password_flow(page: Page) -> Locator:
+    """The dialog shows one block per flow; people use the password one."""
+    heading = page.locator("h4", has_text="(OAuth2, password)")
+    return page.locator(".auth-container").filter(has=heading)
+
+
+async def authorize_with(flow: Locator, email: str, password: str) -> None:
+    await flow.locator("#oauth_username").fill(email)
+    await flow.locator("#oauth_password").fill(password)
+    await flow.get_by_role("button", name=AUTHORIZE).click()
+
+
+async def test_ops_log_in_with_password_and_code_then_call_me(
+    live: LiveServer, page: Page
+) -> None:
+    person = await live.call(enrol_steward(live.app))
+    requested: list[str] = []
+    token_forms: list[dict[str, list[str]]] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "request",
+        lambda request: token_forms.append(parse_qs(request.post_data or "", True))
+        if urlsplit(request.url).path == "/v1/auth/token"
+        else None,
+    )
+
+    await page.goto(f"{live.base_url}/docs")
+    await page.locator(".auth-wrapper").get_by_role("button", name="Authorize").click()
+    flow = password_flow(page)
+
+    # A wrong code: the dialog reports the failure and does not authorize.
+    await authorize_with(flow, person.user.email, PASSPHRASE + wrong_code(person))
+    await expect(flow.locator(".errors")).to_contain_text("Unauthorized")
+    await expect(flow.get_by_role("button", name=LOGOUT)).to_have_count(0)
+
+    # The right one, appended to the passphrase as the dialog has no code field.
+    await authorize_with(flow, person.user.email, PASSPHRASE + person.totp.now())
+    await expect(flow.get_by_role("button", name=LOGOUT)).to_have_text("Logout")
+    await expect(flow.locator("h6")).to_have_text("Authorized")
+    await expect(flow.locator(".errors")).to_have_count(0)
+    await flow.get_by_role("button", name="Close").click()
+    await expect(page.locator(".modal-ux")).to_have_count(0)
+
+    me = page.locator(".opblock-get").filter(
+        has=page.locator('.opblock-summary-path[data-path="/v1/auth/me"]')
+    )
+    await me.locator(".opblock-summary").click()
+    await me.get_by_role("button", name="Try it out").click()
+    await me.get_by_role("button", name="Execute").click()
+    live_response = me.locator(".live-responses-table .response")
+    await expect(live_response.locator(".response-col_status")).to_have_text("200")
+    await expect(live_response.locator(".response-col_description")).to_contain_text(
+        '"role": "data_steward"'
+    )
+    await expect(live_response.locator(".response-col_description")).to_contain_text(
+        str(person.user.id)
+    )
+
+    # What Swagger UI actually sent: the password grant, the code inside `password`, and no
+    # scope ticked, so the server grants the role's scopes.
+    assert len(token_forms) == 2
+    sent = token_forms[-1]
+    assert sent["grant_type"] == ["password"]
+    assert sent["username"] == [person.user.email]
+    assert sent["password"][0].startswith(PASSPHRASE) and len(sent["password"][0]) == len(
+        PASSPHRASE
+    ) + 6
+    assert sent.get("scope", [""]) == [""]
+    assert "totp" not in sent
+
+    # Nothing came from a CDN: a closed ops network sees the same page.
+    assert requested, "the browser made no request"
+    assert all(url.startswith(f"{live.base_url}/") for url in requested), requested
+
+    actions = await live.call(audit_actions(live.app))
+    assert actions.count("auth.login.failed") == 1
+    assert actions.count("auth.login.succeeded") == 1
