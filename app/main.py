@@ -4,24 +4,45 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.audit.router import router as audit_router
 from app.auth.context import AuthContext
+from app.auth.principal_cache import PrincipalCache, PrincipalListener
 from app.auth.router import router as auth_router
 from app.auth.service_accounts_router import router as service_accounts_router
 from app.auth.users_router import router as users_router
-from app.core.db import make_engine, make_sessionmaker
+from app.core.db import make_engine, make_listener_engine, make_sessionmaker
+from app.core.docs import install_docs
+from app.core.idempotency import IdempotencyPolicy
 from app.core.metrics import RequestMetrics
 from app.core.middleware import RequestContextMiddleware
 from app.core.openapi_docs import DESCRIPTION, TAGS
 from app.core.problem_handlers import install_problem_handlers
 from app.core.settings import Settings, get_settings
 from app.health.router import router as health_router
+from app.records.routers import companies_router, contacts_router
+from app.validation.policy import ValidationPolicy
+from app.validation.router import router as validation_router
 
 API_VERSION = "0.1.0"
+
+
+def validation_policy(settings: Settings) -> ValidationPolicy:
+    def groups(raw: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(group) for group in raw)
+
+    return ValidationPolicy(
+        contact_required=groups(settings.validation_contact_required),
+        company_required=groups(settings.validation_company_required),
+        french_company_required=groups(settings.validation_french_company_required),
+        warnings_block=settings.validation_warnings_block,
+        default_country=settings.validation_default_country.upper(),
+        check_email_deliverability=settings.validation_check_email_dns,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,9 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings, settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        listener = PrincipalListener(
+            make_listener_engine(settings.database_url), app.state.principal_cache
+        )
+        listener.start()
         try:
             yield
         finally:
+            await listener.stop()
+            await listener.engine.dispose()
             await engine.dispose()
 
     app = FastAPI(
@@ -45,15 +72,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs from local assets, not a CDN
+        redoc_url=None,
         swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True},
     )
     app.state.settings = settings
     app.state.default_language = settings.default_language
     app.state.metrics = RequestMetrics()
     app.state.auth = AuthContext.from_settings(settings)
+    app.state.principal_cache = PrincipalCache()
+    app.state.idempotency_policy = IdempotencyPolicy(
+        retention=timedelta(hours=settings.idempotency_retention_h),
+        lock_timeout=timedelta(seconds=settings.idempotency_lock_timeout_s),
+    )
+    app.state.validation_policy = validation_policy(settings)
 
     install_problem_handlers(app)
-    for router in (health_router, auth_router, users_router, service_accounts_router, audit_router):
+    install_docs(app)
+    for router in (
+        health_router,
+        auth_router,
+        users_router,
+        service_accounts_router,
+        validation_router,
+        contacts_router,
+        companies_router,
+        audit_router,
+    ):
         app.include_router(router)
 
     if settings.cors_origins:
@@ -70,7 +115,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Idempotency-Key",
                 "If-Match",
             ],
-            expose_headers=["X-Request-ID", "ETag", "Location"],
+            expose_headers=[
+                "X-Request-ID",
+                "ETag",
+                "Location",
+                "Idempotent-Replayed",
+                "Retry-After",
+            ],
         )
     app.add_middleware(
         RequestContextMiddleware,

@@ -55,3 +55,42 @@ def running_server(extra_env: dict[str, str] | None = None) -> Iterator[int]:
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)
+
+
+@contextmanager
+def migrated_database() -> Iterator[str]:
+    """DATABASE_URL when set, else a fresh embedded PostgreSQL; migrated either way."""
+    from app.core import migrations
+    from app.core.embedded_db import EmbeddedPostgres
+
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        migrations.upgrade(configured)
+        yield configured
+        return
+    with tempfile.TemporaryDirectory(prefix="crmdq-bench-db-") as data_dir:
+        server = EmbeddedPostgres(data_dir)
+        server.start()
+        try:
+            url = server.ensure_database("crmdq")
+            migrations.upgrade(url)
+            yield url
+        finally:
+            server.stop()
+
+
+def client_token(port: int, url: str, scopes: str) -> str:
+    """A service account with `scopes`, and an access token for it."""
+    import asyncio
+    import json
+    import uuid
+
+    from app.auth.bootstrap import create_service_account
+
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    secret = json.loads(asyncio.run(create_service_account(url, name, scopes)))
+    form = {"grant_type": "client_credentials", "client_id": secret["client_id"],
+            "client_secret": secret["client_secret"]}
+    response = httpx.post(f"http://127.0.0.1:{port}/v1/auth/token", data=form)
+    response.raise_for_status()
+    return response.json()["access_token"]

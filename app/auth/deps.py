@@ -66,7 +66,9 @@ async def get_principal(
         claims = auth_context(request).tokens.decode(token)
     except InvalidToken as exc:
         raise InvalidAccessToken() from exc
-    principal = await principal_for(session, claims)
+    principal = await principal_for(
+        session, claims, getattr(request.app.state, "principal_cache", None)
+    )
     missing = set(security_scopes.scopes) - {s.value for s in principal.scopes}
     if missing:
         raise MissingScope(missing=sorted(missing))

@@ -8,13 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.errors import InvalidAccessToken
 from app.auth.models import ServiceAccount, User
 from app.auth.principal import Principal
+from app.auth.principal_cache import PrincipalCache, PrincipalState
 from app.auth.scopes import ROLE_SCOPES, SERVICE_ACCOUNT_SCOPES, Role, Scope
 from app.auth.tokens import Claims
 
 
-async def principal_for(session: AsyncSession, claims: Claims) -> Principal:
-    """One primary-key lookup: deactivation, role change or secret rotation bump the version,
-    which revokes every token issued before at once."""
+async def _state(session: AsyncSession, claims: Claims) -> PrincipalState | None:
     if claims.subject_type == "user":
         row = (
             await session.execute(
@@ -23,13 +22,9 @@ async def principal_for(session: AsyncSession, claims: Claims) -> Principal:
                 )
             )
         ).first()
-        if row is None or not row.is_active or row.token_version != claims.version:
-            raise InvalidAccessToken()
-        allowed = ROLE_SCOPES.get(Role(row.role), frozenset())
-        return Principal(
-            "user", claims.subject, claims.scopes & allowed, role=row.role, token_id=claims.token_id
+        return (
+            None if row is None else PrincipalState(row.is_active, row.token_version, row.role, ())
         )
-
     row = (
         await session.execute(
             select(
@@ -37,9 +32,35 @@ async def principal_for(session: AsyncSession, claims: Claims) -> Principal:
             ).where(ServiceAccount.id == claims.subject)
         )
     ).first()
-    if row is None or not row.is_active or row.token_version != claims.version:
+    if row is None:
+        return None
+    return PrincipalState(row.is_active, row.token_version, None, tuple(row.scopes))
+
+
+async def principal_for(
+    session: AsyncSession, claims: Claims, cache: PrincipalCache | None = None
+) -> Principal:
+    """Deactivation, role change or secret rotation bump the version, which revokes every
+    token issued before at once. The state comes from the process cache while PostgreSQL
+    notifications keep it exact, else from one primary-key lookup."""
+    state = cache.get(claims.subject) if cache else None
+    if state is None:
+        generation = cache.generation if cache else 0
+        state = await _state(session, claims)
+        if state is not None and cache is not None:
+            cache.put(claims.subject, state, generation)
+    if state is None or not state.active or state.version != claims.version:
         raise InvalidAccessToken()
-    allowed = frozenset(Scope(s) for s in row.scopes) & SERVICE_ACCOUNT_SCOPES
+    if claims.subject_type == "user":
+        allowed = ROLE_SCOPES.get(Role(state.role), frozenset())
+        return Principal(
+            "user",
+            claims.subject,
+            claims.scopes & allowed,
+            role=state.role,
+            token_id=claims.token_id,
+        )
+    allowed = frozenset(Scope(s) for s in state.scopes) & SERVICE_ACCOUNT_SCOPES
     return Principal(
         "service_account", claims.subject, claims.scopes & allowed, token_id=claims.token_id
     )

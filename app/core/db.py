@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import NullPool
 
 from app.core.database_url import async_url
 from app.core.settings import Settings
@@ -46,6 +47,11 @@ def make_engine(settings: Settings, url: str) -> AsyncEngine:
         pool_pre_ping=True,
         connect_args=connect_args,
     )
+
+
+def make_listener_engine(url: str) -> AsyncEngine:
+    """For connections held open to LISTEN: outside the request pool, no statement timeout."""
+    return create_async_engine(async_url(url), poolclass=NullPool, connect_args={"timeout": 5})
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -22,6 +22,10 @@ class DomainError(Exception):
         self.detail = detail
         self.context = context
 
+    def field_errors(self, lang: str) -> list[dict[str, Any]] | None:
+        """Per-field errors in `lang`, for errors about a submitted record."""
+        return None
+
 
 class NotFound(DomainError):
     status, code = 404, "not_found"

@@ -4,4 +4,6 @@ from app.core.db import Base
 
 metadata = Base.metadata
 import app.audit.models  # noqa: E402
-import app.auth.models  # noqa: E402, F401
+import app.auth.models  # noqa: E402
+import app.core.idempotency_models  # noqa: E402
+import app.records.models  # noqa: E402, F401

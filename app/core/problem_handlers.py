@@ -118,6 +118,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         code=exc.code,
         title=pick(exc.title, lang),
         detail=pick(exc.detail, lang) if exc.detail else None,
+        errors=exc.field_errors(lang),
         extra=exc.context,
         headers=exc.headers,
     )

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
 
-    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_body_bytes: int = Field(default=4_194_304, ge=1024)  # a 1,000-row batch fits
     cors_origins: list[str] = Field(default_factory=list)
     default_language: Literal["fr", "en"] = "fr"
 
@@ -61,6 +61,21 @@ class Settings(BaseSettings):
     setup_token_ttl_h: int = Field(default=72, ge=1, le=720)
     secret_rotation_grace_h: int = Field(default=24, ge=0, le=720)
     inactive_user_days: int = Field(default=90, ge=1)
+
+    idempotency_retention_h: int = Field(default=24, ge=1, le=720)
+    idempotency_lock_timeout_s: int = Field(default=60, ge=5, le=3600)
+
+    # Validation policy (see README): groups of fields of which one must be present.
+    validation_contact_required: list[list[str]] = Field(
+        default_factory=lambda: [["last_name"], ["email", "phone"]]
+    )
+    validation_company_required: list[list[str]] = Field(default_factory=lambda: [["name"]])
+    validation_french_company_required: list[list[str]] = Field(
+        default_factory=lambda: [["siren", "siret"]]
+    )
+    validation_warnings_block: bool = False
+    validation_default_country: str = Field(default="FR", min_length=2, max_length=2)
+    validation_check_email_dns: bool = False
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:

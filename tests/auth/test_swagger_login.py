@@ -20,14 +20,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.async_api import Locator, Page, async_playwright, expect
+from playwright.async_api import Locator, Page, Request, async_playwright, expect
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.scopes import Role
+from app.main import create_app
 from tests.conftest import make_test_settings
 from tests.support.auth import EnrolledUser, enrolled_user
-from tests.support.docs import app_with_docs
 
 CHROMIUM = "/usr/bin/chromium"
 if shutil.which(CHROMIUM) is None:
@@ -105,7 +105,7 @@ def serving(app: FastAPI) -> Iterator[LiveServer]:
 
 @pytest.fixture
 async def live(committed_url: str) -> AsyncIterator[LiveServer]:
-    with serving(app_with_docs(make_test_settings(committed_url))) as server:
+    with serving(create_app(make_test_settings(committed_url))) as server:
         yield server
 
 
@@ -116,6 +116,7 @@ async def page(live: LiveServer) -> AsyncIterator[Page]:
         try:
             page = await browser.new_page()
             page.set_default_timeout(UI_TIMEOUT_MS)
+            expect.set_options(timeout=UI_TIMEOUT_MS)  # a busy 2-core CI box is slow to paint
             yield page
         finally:
             await browser.close()
@@ -150,19 +151,10 @@ async def authorize_with(flow: Locator, email: str, password: str) -> None:
     await flow.get_by_role("button", name=AUTHORIZE).click()
 
 
-async def test_ops_log_in_with_password_and_code_then_call_me(
-    live: LiveServer, page: Page
-) -> None:
+async def test_ops_log_in_with_password_and_code_then_call_me(live: LiveServer, page: Page) -> None:
     person = await live.call(enrol_steward(live.app))
-    requested: list[str] = []
-    token_forms: list[dict[str, list[str]]] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.on(
-        "request",
-        lambda request: token_forms.append(parse_qs(request.post_data or "", True))
-        if urlsplit(request.url).path == "/v1/auth/token"
-        else None,
-    )
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
 
     await page.goto(f"{live.base_url}/docs")
     await page.locator(".auth-wrapper").get_by_role("button", name="Authorize").click()
@@ -174,7 +166,8 @@ async def test_ops_log_in_with_password_and_code_then_call_me(
     await expect(flow.get_by_role("button", name=LOGOUT)).to_have_count(0)
 
     # The right one, appended to the passphrase as the dialog has no code field.
-    await authorize_with(flow, person.user.email, PASSPHRASE + person.totp.now())
+    code = person.totp.now()
+    await authorize_with(flow, person.user.email, PASSPHRASE + code)
     await expect(flow.get_by_role("button", name=LOGOUT)).to_have_text("Logout")
     await expect(flow.locator("h6")).to_have_text("Authorized")
     await expect(flow.locator(".errors")).to_have_count(0)
@@ -187,30 +180,33 @@ async def test_ops_log_in_with_password_and_code_then_call_me(
     await me.locator(".opblock-summary").click()
     await me.get_by_role("button", name="Try it out").click()
     await me.get_by_role("button", name="Execute").click()
-    live_response = me.locator(".live-responses-table .response")
-    await expect(live_response.locator(".response-col_status")).to_have_text("200")
-    await expect(live_response.locator(".response-col_description")).to_contain_text(
+    answer = me.locator(".live-responses-table .response")
+    await expect(answer.locator(".response-col_status")).to_have_text("200")
+    await expect(answer.locator(".response-col_description")).to_contain_text(
         '"role": "data_steward"'
     )
-    await expect(live_response.locator(".response-col_description")).to_contain_text(
-        str(person.user.id)
-    )
+    await expect(answer.locator(".response-col_description")).to_contain_text(str(person.user.id))
 
-    # What Swagger UI actually sent: the password grant, the code inside `password`, and no
-    # scope ticked, so the server grants the role's scopes.
-    assert len(token_forms) == 2
-    sent = token_forms[-1]
-    assert sent["grant_type"] == ["password"]
-    assert sent["username"] == [person.user.email]
-    assert sent["password"][0].startswith(PASSPHRASE) and len(sent["password"][0]) == len(
-        PASSPHRASE
-    ) + 6
-    assert sent.get("scope", [""]) == [""]
-    assert "totp" not in sent
+    # What Swagger UI sent: the password grant with the code inside `password` and, no scope
+    # being ticked, no `scope` field (the server then grants the role's scopes); then the
+    # token as a bearer.
+    token_calls = [r for r in requests if urlsplit(r.url).path == "/v1/auth/token"]
+    assert [r.method for r in token_calls] == ["POST", "POST"]
+    sent = parse_qs(token_calls[-1].post_data or "", keep_blank_values=True)
+    assert sent == {
+        "grant_type": ["password"],
+        "username": [person.user.email],
+        "password": [PASSPHRASE + code],
+    }
+    # The dialog's default "client credentials location" adds an empty HTTP Basic pair
+    # (":"): the password grant must keep ignoring it.
+    assert (await token_calls[-1].all_headers())["authorization"] == "Basic Og=="
+    me_calls = [r for r in requests if urlsplit(r.url).path == "/v1/auth/me"]
+    assert len(me_calls) == 1
+    assert (await me_calls[0].all_headers())["authorization"].startswith("Bearer ")
 
     # Nothing came from a CDN: a closed ops network sees the same page.
-    assert requested, "the browser made no request"
-    assert all(url.startswith(f"{live.base_url}/") for url in requested), requested
+    assert all(r.url.startswith(f"{live.base_url}/") for r in requests), [r.url for r in requests]
 
     actions = await live.call(audit_actions(live.app))
     assert actions.count("auth.login.failed") == 1

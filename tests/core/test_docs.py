@@ -11,7 +11,7 @@ from httpx import ASGITransport, AsyncClient
 
 from app.core.docs import install_docs
 from app.core.settings import Settings
-from tests.support.docs import app_with_docs
+from app.main import create_app
 
 JAVASCRIPT = {"text/javascript", "application/javascript"}  # both are registered for .js
 ASSET_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']*)["']""")
@@ -19,7 +19,7 @@ ASSET_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']*)["']""")
 
 @pytest.fixture
 def docs_app(settings: Settings) -> FastAPI:
-    return app_with_docs(settings)
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -1,0 +1,106 @@
+"""Companies, contacts, and the external references the CRM knows them by."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import Base
+
+TIMESTAMP = DateTime(timezone=True)
+
+
+class RecordColumns:
+    """What every stored record carries besides its business fields."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    status: Mapped[str] = mapped_column(
+        String(16), default="active", server_default="active", index=True
+    )
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    source_system: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_by_type: Mapped[str] = mapped_column(String(20))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    quality_issues: Mapped[list[str]] = mapped_column(
+        ARRAY(String(64)), default=list, server_default="{}"
+    )
+    last_interaction_at: Mapped[datetime | None] = mapped_column(TIMESTAMP, index=True)
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP, server_default=func.now(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(
+        TIMESTAMP, server_default=func.now(), onupdate=func.now(), index=True
+    )
+
+
+class Company(RecordColumns, Base):
+    __tablename__ = "companies"
+    __mapper_args__ = {"version_id_col": RecordColumns.version, "eager_defaults": True}
+
+    name: Mapped[str | None] = mapped_column(String(200))
+    legal_form: Mapped[str | None] = mapped_column(String(32))
+    siren: Mapped[str | None] = mapped_column(String(9), index=True)
+    siret: Mapped[str | None] = mapped_column(String(14), index=True)
+    vat_number: Mapped[str | None] = mapped_column(String(20))
+    website: Mapped[str | None] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(120))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    sector: Mapped[str | None] = mapped_column(String(120), index=True)
+    size: Mapped[str | None] = mapped_column(String(16))
+
+
+class Contact(RecordColumns, Base):
+    __tablename__ = "contacts"
+    __mapper_args__ = {"version_id_col": RecordColumns.version, "eager_defaults": True}
+
+    civility: Mapped[str | None] = mapped_column(String(8))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    email_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    additional_emails: Mapped[list[str]] = mapped_column(
+        ARRAY(String(320)), default=list, server_default="{}"
+    )
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    additional_phones: Mapped[list[str]] = mapped_column(
+        ARRAY(String(20)), default=list, server_default="{}"
+    )
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    job_function: Mapped[str | None] = mapped_column(String(32), index=True)
+    company_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(32), index=True)
+    subscription_status: Mapped[str | None] = mapped_column(String(16))
+    email_status: Mapped[str] = mapped_column(
+        String(16), default="unknown", server_default="unknown"
+    )
+    lawful_basis: Mapped[str | None] = mapped_column(String(32))
+    collection_method: Mapped[str | None] = mapped_column(String(32))
+    collected_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
+
+
+class ExternalRef(Base):
+    """(entity, source system, external id) → record: how the CRM's ids keep working."""
+
+    __tablename__ = "external_refs"
+    __table_args__ = (
+        UniqueConstraint("entity", "system", "external_id", name="uq_external_refs_key"),
+        Index("ix_external_refs_record", "record_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    entity: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    system: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP, server_default=func.now())

@@ -1,0 +1,193 @@
+"""Use cases shared by contacts and companies: create, read, update, upsert by external ref."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
+from app.records.kinds import COMPANIES, Kind
+from app.records.models import Company, ExternalRef
+from app.records.prepare import RecordInvalid
+from app.records.repository import ExternalRefRepository, RecordRepository
+from app.validation.findings import error
+from app.validation.policy import ValidationPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    record: Any
+    created: bool
+    changed_fields: tuple[str, ...]
+
+
+async def get(session: AsyncSession, kind: Kind, record_id: uuid.UUID) -> Any:
+    record = await RecordRepository(session).get(kind.model, record_id)
+    if record is None:
+        raise kind.not_found()
+    return record
+
+
+async def find_by_ref(session: AsyncSession, kind: Kind, system: str, external_id: str) -> Any:
+    ref = await ExternalRefRepository(session).find(kind.entity, system, external_id)
+    if ref is None:
+        raise kind.not_found()
+    return await get(session, kind, ref.record_id)
+
+
+async def refs_of(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ExternalRef]]:
+    return await ExternalRefRepository(session).of_records(ids)
+
+
+async def _check_company(session: AsyncSession, values: Mapping[str, object]) -> None:
+    company_id = values.get("company_id")
+    if company_id is None:
+        return
+    company = await RecordRepository(session).get(Company, company_id)  # type: ignore[arg-type]
+    if company is None:
+        raise RecordInvalid([error("company_id", "company_id.unknown")])
+
+
+async def create(
+    session: AsyncSession,
+    kind: Kind,
+    actor: Principal,
+    fields: Mapping[str, object],
+    policy: ValidationPolicy,
+    *,
+    source_system: str | None = None,
+    external_refs: Sequence[tuple[str, str]] = (),
+) -> Written:
+    prepared = kind.run_prepare(fields, policy, None)
+    values = dict(prepared.values)
+    for extra in kind.extra_fields:
+        if extra in fields and extra not in values:
+            values[extra] = fields[extra]
+    if kind is not COMPANIES:
+        await _check_company(session, values)
+    refs = ExternalRefRepository(session)
+    for system, external_id in external_refs:
+        if await refs.find(kind.entity, system, external_id) is not None:
+            raise ExternalRefTaken(system=system)
+    record = kind.model(
+        id=uuid.uuid4(),
+        status="active",
+        source_system=source_system,
+        created_by_type=actor.type,
+        created_by_id=actor.id,
+        quality_issues=prepared.quality_issues,
+        **values,
+    )
+    await RecordRepository(session).add(record)
+    for system, external_id in external_refs:
+        await refs.add(kind.entity, record.id, system, external_id)
+    changed = tuple(sorted(k for k, v in values.items() if v not in (None, [], "")))
+    await audit.record(
+        session,
+        actor,
+        f"{kind.entity}.created",
+        entity_type=kind.entity,
+        entity_id=record.id,
+        fields=changed,
+    )
+    return Written(record, True, changed)
+
+
+async def update(
+    session: AsyncSession,
+    kind: Kind,
+    actor: Principal,
+    record_id: uuid.UUID,
+    changes: Mapping[str, object],
+    policy: ValidationPolicy,
+    *,
+    expected_version: int | None,
+) -> Written:
+    record = await RecordRepository(session).get(kind.model, record_id, for_update=True)
+    if record is None:
+        raise kind.not_found()
+    return await _apply(session, kind, actor, record, changes, policy, expected_version)
+
+
+async def _apply(
+    session: AsyncSession,
+    kind: Kind,
+    actor: Principal,
+    record: Any,
+    changes: Mapping[str, object],
+    policy: ValidationPolicy,
+    expected_version: int | None,
+) -> Written:
+    if expected_version is not None and record.version != expected_version:
+        raise VersionMismatch(current_version=record.version)
+    if record.status != "active":
+        raise RecordNotActive(status=record.status)
+    prepared = kind.run_prepare(changes, policy, record)
+    values = dict(prepared.values)
+    for extra in kind.extra_fields:
+        if extra in changes and extra not in values:
+            values[extra] = changes[extra]
+    if kind is not COMPANIES:
+        await _check_company(session, values)
+    changed = tuple(sorted(k for k, v in values.items() if getattr(record, k) != v))
+    if not changed:
+        return Written(record, False, ())
+    for field in changed:
+        setattr(record, field, values[field])
+    # Issues of fields this update did not touch stay as they were.
+    untouched = {i for i in record.quality_issues if i.split(".")[0] not in values}
+    record.quality_issues = sorted(untouched | set(prepared.quality_issues))
+    await session.flush()
+    await audit.record(
+        session,
+        actor,
+        f"{kind.entity}.updated",
+        entity_type=kind.entity,
+        entity_id=record.id,
+        fields=changed,
+    )
+    return Written(record, False, changed)
+
+
+async def upsert_by_ref(
+    session: AsyncSession,
+    kind: Kind,
+    actor: Principal,
+    system: str,
+    external_id: str,
+    fields: Mapping[str, object],
+    policy: ValidationPolicy,
+    *,
+    expected_version: int | None,
+    source_system: str | None = None,
+) -> Written:
+    """Create the record the CRM calls (system, id), or update the one it already is."""
+    ref = await ExternalRefRepository(session).find(kind.entity, system, external_id)
+    if ref is None:
+        return await create(
+            session,
+            kind,
+            actor,
+            fields,
+            policy,
+            source_system=source_system or system,
+            external_refs=[(system, external_id)],
+        )
+    record = await RecordRepository(session).get(kind.model, ref.record_id, for_update=True)
+    if record is None:
+        raise kind.not_found()
+    return await _apply(session, kind, actor, record, fields, policy, expected_version)
+
+
+async def list_page(
+    session: AsyncSession, kind: Kind, conditions: list[Any], *, limit: int, after: Any
+) -> Sequence[Any]:
+    return await RecordRepository(session).page(kind.model, conditions, limit=limit, after=after)
