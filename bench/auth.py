@@ -108,12 +108,18 @@ def main() -> None:
                     bearer = client.post(
                         f"http://127.0.0.1:{port}/v1/auth/token", data=form
                     ).json()["access_token"]
-                floor = asyncio.run(run_load("GET /healthz", port, "/healthz",
-                                             seconds=args.seconds))
-                me = asyncio.run(run_load(
-                    "GET /v1/auth/me (token + revocation check)", port, "/v1/auth/me",
-                    headers={"Authorization": f"Bearer {bearer}"}, seconds=args.seconds,
-                ))
+                floor = asyncio.run(
+                    run_load("GET /healthz", port, "/healthz", seconds=args.seconds)
+                )
+                me = asyncio.run(
+                    run_load(
+                        "GET /v1/auth/me (token + revocation check)",
+                        port,
+                        "/v1/auth/me",
+                        headers={"Authorization": f"Bearer {bearer}"},
+                        seconds=args.seconds,
+                    )
+                )
                 password_ms, client_ms = timed_logins(port, people, machine)
         finally:
             server.stop()
@@ -123,8 +129,10 @@ def main() -> None:
     print(me.row())
     print()
     print("| login (sequential) | n | median ms | p95 ms | p99 ms |\n|---|---|---|---|---|")
-    for label, samples in (("password + TOTP (Argon2id)", password_ms),
-                           ("client credentials", client_ms)):
+    for label, samples in (
+        ("password + TOTP (Argon2id)", password_ms),
+        ("client credentials", client_ms),
+    ):
         median, p95, p99 = percentiles(samples)
         print(f"| {label} | {len(samples)} | {median:.1f} | {p95:.1f} | {p99:.1f} |")
 

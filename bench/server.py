@@ -89,8 +89,11 @@ def client_token(port: int, url: str, scopes: str) -> str:
 
     name = f"bench-{uuid.uuid4().hex[:8]}"
     secret = json.loads(asyncio.run(create_service_account(url, name, scopes)))
-    form = {"grant_type": "client_credentials", "client_id": secret["client_id"],
-            "client_secret": secret["client_secret"]}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": secret["client_id"],
+        "client_secret": secret["client_secret"],
+    }
     response = httpx.post(f"http://127.0.0.1:{port}/v1/auth/token", data=form)
     response.raise_for_status()
     return response.json()["access_token"]

@@ -46,19 +46,54 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         cases = [
             ("GET /healthz (floor)", "GET", "/healthz", b"", {}),
-            ("POST /v1/validate/contact", "POST", "/v1/validate/contact",
-             json.dumps(CONTACT).encode(), headers),
-            ("POST /v1/validate/company", "POST", "/v1/validate/company",
-             json.dumps(COMPANY).encode(), headers),
-            ("POST /v1/contacts (create)", "POST", "/v1/contacts",
-             json.dumps(CONTACT | {"email": "claire.martin@dupont.fr"}).encode(), headers),
+            (
+                "POST /v1/validate/contact",
+                "POST",
+                "/v1/validate/contact",
+                json.dumps(CONTACT).encode(),
+                headers,
+            ),
+            (
+                "POST /v1/validate/company",
+                "POST",
+                "/v1/validate/company",
+                json.dumps(COMPANY).encode(),
+                headers,
+            ),
+            (
+                "POST /v1/contacts (create)",
+                "POST",
+                "/v1/contacts",
+                json.dumps(CONTACT | {"email": "claire.martin@dupont.fr"}).encode(),
+                headers,
+            ),
         ]
         for label, method, path, body, extra in cases:
-            rows.append(asyncio.run(run_load(label, port, path, method=method, body=body,
-                                             headers=extra, seconds=args.seconds)))
-        single = asyncio.run(run_load("POST /v1/contacts (1 connection)", port, "/v1/contacts",
-                                      method="POST", body=cases[3][3], headers=headers,
-                                      connections=1, seconds=args.seconds))
+            rows.append(
+                asyncio.run(
+                    run_load(
+                        label,
+                        port,
+                        path,
+                        method=method,
+                        body=body,
+                        headers=extra,
+                        seconds=args.seconds,
+                    )
+                )
+            )
+        single = asyncio.run(
+            run_load(
+                "POST /v1/contacts (1 connection)",
+                port,
+                "/v1/contacts",
+                method="POST",
+                body=cases[3][3],
+                headers=headers,
+                connections=1,
+                seconds=args.seconds,
+            )
+        )
     print(HEADER)
     for row in [*rows, single]:
         print(row.row())
