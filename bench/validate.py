@@ -82,6 +82,21 @@ def main() -> None:
                     )
                 )
             )
+        for connections in (1, 4):
+            rows.append(
+                asyncio.run(
+                    run_load(
+                        f"POST /v1/validate/contact ({connections} connection(s))",
+                        port,
+                        "/v1/validate/contact",
+                        method="POST",
+                        body=cases[1][3],
+                        headers=headers,
+                        connections=connections,
+                        seconds=args.seconds,
+                    )
+                )
+            )
         single = asyncio.run(
             run_load(
                 "POST /v1/contacts (1 connection)",

@@ -14,7 +14,6 @@ from app.auth.principal import Principal
 from app.auth.principal_service import principal_for
 from app.auth.scopes import Scope
 from app.auth.tokens import InvalidToken
-from app.core.db import DbSession
 
 TOKEN_URL = "/v1/auth/token"  # noqa: S105 (a path, not a secret)
 SCOPE_DESCRIPTIONS = {s.value: s.name.replace("_", " ").lower() for s in Scope}
@@ -50,7 +49,8 @@ class BearerFromOAuth2(OAuth2):
 oauth2 = BearerFromOAuth2()
 
 
-def auth_context(request: Request) -> AuthContext:
+async def auth_context(request: Request) -> AuthContext:
+    # async: FastAPI runs plain functions in a thread pool, which costs more than the lookup
     return request.app.state.auth
 
 
@@ -58,16 +58,19 @@ async def get_principal(
     security_scopes: SecurityScopes,
     request: Request,
     token: Annotated[str | None, Depends(oauth2)],
-    session: DbSession,
 ) -> Principal:
     if token is None:
         raise NotAuthenticated()
     try:
-        claims = auth_context(request).tokens.decode(token)
+        claims = request.app.state.auth.tokens.decode(token)
     except InvalidToken as exc:
         raise InvalidAccessToken() from exc
+    # Its own short read, only on a cache miss: routes that touch no table (validation)
+    # then open no database transaction at all.
     principal = await principal_for(
-        session, claims, getattr(request.app.state, "principal_cache", None)
+        request.app.state.sessionmaker,
+        claims,
+        getattr(request.app.state, "principal_cache", None),
     )
     missing = set(security_scopes.scopes) - {s.value for s in principal.scopes}
     if missing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.errors import InvalidAccessToken
 from app.auth.models import ServiceAccount, User
@@ -38,7 +38,9 @@ async def _state(session: AsyncSession, claims: Claims) -> PrincipalState | None
 
 
 async def principal_for(
-    session: AsyncSession, claims: Claims, cache: PrincipalCache | None = None
+    sessions: async_sessionmaker[AsyncSession],
+    claims: Claims,
+    cache: PrincipalCache | None = None,
 ) -> Principal:
     """Deactivation, role change or secret rotation bump the version, which revokes every
     token issued before at once. The state comes from the process cache while PostgreSQL
@@ -46,7 +48,8 @@ async def principal_for(
     state = cache.get(claims.subject) if cache else None
     if state is None:
         generation = cache.generation if cache else 0
-        state = await _state(session, claims)
+        async with sessions() as session:
+            state = await _state(session, claims)
         if state is not None and cache is not None:
             cache.put(claims.subject, state, generation)
     if state is None or not state.active or state.version != claims.version:

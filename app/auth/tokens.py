@@ -7,6 +7,7 @@ import binascii
 import json
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +17,7 @@ from app.auth.scopes import Scope, format_scopes, parse_scopes
 from app.core.keyring import Keyring
 
 ALGORITHM = "HS256"
+_LEEWAY_S = 5
 TOKEN_TYPE = "at+jwt"  # noqa: S105 (RFC 9068 media type)
 SubjectType = Literal["user", "service_account"]
 
@@ -48,6 +50,11 @@ class TokenService:
         self.issuer = issuer
         self.audience = audience
         self.ttl_s = ttl_s
+        # Verified tokens by their exact text: a caller sends the same token for its whole
+        # life, and verifying it again would cost more than the rest of a small request.
+        # Only the expiry can change the answer, so it is checked on every hit.
+        self._verified: OrderedDict[str, Claims] = OrderedDict()
+        self._verified_max = 10_000
 
     def issue(
         self,
@@ -76,7 +83,21 @@ class TokenService:
         token = jwt.encode(claims, self.keyring.active, algorithm=ALGORITHM, headers=headers)
         return IssuedToken(token, self.ttl_s, claims["scope"], token_id)
 
-    def decode(self, token: str) -> Claims:
+    def decode(self, token: str, *, now: float | None = None) -> Claims:
+        cached = self._verified.get(token)
+        if cached is not None:
+            if cached.expires_at + _LEEWAY_S < (time.time() if now is None else now):
+                del self._verified[token]
+                raise InvalidToken("ExpiredSignatureError")
+            self._verified.move_to_end(token)
+            return cached
+        claims = self._verify(token)
+        self._verified[token] = claims
+        if len(self._verified) > self._verified_max:
+            self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str) -> Claims:
         try:
             header = _header(token)
             key = self.keyring.get(str(header.get("kid", "")))
@@ -89,7 +110,7 @@ class TokenService:
                 audience=self.audience,
                 issuer=self.issuer,
                 options={"require": ["exp", "iat", "nbf", "sub", "jti", "iss", "aud"]},
-                leeway=5,
+                leeway=_LEEWAY_S,
             )
             subject_type = claims.get("sub_type")
             if subject_type not in ("user", "service_account"):

@@ -57,7 +57,7 @@ class CommonFilters:
         return out
 
 
-def common_filters(
+async def common_filters(
     status: Annotated[str | None, Q(pattern="^(active|merged|anonymised)$")] = "active",
     source_system: Annotated[str | None, Q(max_length=64)] = None,
     owner_id: uuid.UUID | None = None,
@@ -115,7 +115,7 @@ class ContactFilters:
         return out
 
 
-def contact_filters(
+async def contact_filters(
     company_id: uuid.UUID | None = None,
     job_function: Annotated[
         str | None,
@@ -148,7 +148,7 @@ class CompanyFilters:
         return out
 
 
-def company_filters(
+async def company_filters(
     siren: Annotated[str | None, Q(max_length=11)] = None,
     sector: Annotated[str | None, Q(max_length=200)] = None,
     domain: Annotated[str | None, Q(max_length=255)] = None,

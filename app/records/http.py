@@ -40,7 +40,7 @@ def expected_version(request: Request, *, required: bool) -> int | None:
     return int(match.group(1))
 
 
-def _policy(request: Request) -> ValidationPolicy:
+async def _policy(request: Request) -> ValidationPolicy:
     return request.app.state.validation_policy
 
 

@@ -1,5 +1,6 @@
 import base64
 import json
+import time
 import uuid
 
 import jwt
@@ -82,3 +83,20 @@ def test_rotation_keeps_old_kid_valid_until_removed() -> None:
     assert jwt.get_unverified_header(issue(rotated))["kid"] == "k2"
     with pytest.raises(InvalidToken):
         service(Keyring("k2", {"k2": K2})).decode(old)
+
+
+def test_a_cached_token_still_expires() -> None:
+    svc = service(ttl_s=60)
+    token = svc.issue(SUBJECT, "user", frozenset(), version=1).access_token
+    assert svc.decode(token).subject == SUBJECT  # verified, now cached
+    assert svc.decode(token).subject == SUBJECT  # served from the cache
+    with pytest.raises(InvalidToken):
+        svc.decode(token, now=time.time() + 3600)
+
+
+def test_a_forged_token_is_never_cached() -> None:
+    svc = service()
+    forged = issue(service(Keyring("k1", {"k1": K2})))
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            svc.decode(forged)
