@@ -1,4 +1,4 @@
-"""crm-dq command line: serve | migrate | openapi | create-admin | service-account create."""
+"""crm-dq command line: serve | worker | migrate | openapi | create-admin | service-account."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from app.core.database_session import database_url_for
 from app.core.logging import configure_logging
 from app.core.settings import Settings
+from app.jobs.runner import add_worker_parser, worker_command
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--scopes", required=True, help='space-separated, e.g. "records:read validate"'
     )
+    add_worker_parser(commands)
     return parser
 
 
@@ -145,6 +147,7 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "openapi": _openapi,
     "create-admin": _create_admin,
     "service-account": _service_account,
+    "worker": worker_command,
 }
 
 
