@@ -1,0 +1,126 @@
+"""Phones, emails, websites and addresses in the one form each the matcher compares.
+
+Phones become E.164 with a mobile flag (a mobile belongs to a person, a landline is often a
+switchboard); emails are lower-cased and split, with role mailboxes and free-mail domains
+flagged; websites and email domains become registrable domains ("www.shop.acme.co.uk/x" →
+"acme.co.uk").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from app.dedup.engine import tables
+from app.dedup.engine.text import MAX_INPUT, digits, fold
+from app.validation.country import to_alpha2
+from app.validation.email import is_free_mail_domain, is_role_address
+from app.validation.web import domain_of
+
+# Second-level registries under which the registrable domain has three labels.
+_TWO_LABEL_SUFFIXES = frozenset(
+    {"co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.nz", "co.jp",
+     "com.br", "co.za", "com.cn", "com.mx", "co.in", "asso.fr", "gouv.fr", "nom.fr", "com.tr"}
+)  # fmt: skip
+_CITY_NOISE = re.compile(r"^(\d+(e|er|eme)?|cedex|arrondissement)$")  # "Paris 15e Cedex 08"
+
+
+def country(raw: object) -> str | None:
+    """ISO 3166 alpha-2 code ("France", "fra", "FR" → "FR"), None when unknown."""
+    return to_alpha2(raw) if isinstance(raw, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    e164: str
+    is_mobile: bool
+
+
+def phone(raw: object, region: str | None = None) -> Phone | None:
+    """E.164 form of a possible phone number in `region` (ISO country, default FR)."""
+    if not isinstance(raw, str) or not digits(raw):
+        return None
+    try:
+        parsed = phonenumbers.parse(raw[:50], region or "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    is_mobile = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    return Phone(e164, is_mobile)
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    address: str  # lower-cased, sub-address ("+tag") removed
+    local: str
+    domain: str  # registrable domain
+    is_role: bool  # contact@, info@…: a shared mailbox, never a person
+    is_free: bool  # gmail.com, orange.fr…: the domain says nothing about an employer
+
+
+def email(raw: object) -> Email | None:
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()[:MAX_INPUT]
+    local, at, host = text.rpartition("@")
+    local = local.split("+", 1)[0].strip()
+    if not at or not local or any(ch.isspace() or ch == "@" for ch in local):
+        return None
+    # a malformed domain still tells two copies of one address apart from other addresses
+    domain = registrable_domain(host) or (host if "." in host.strip(".") else None)
+    if domain is None:
+        return None
+    return Email(
+        address=f"{local}@{host}",
+        local=local,
+        domain=domain,
+        is_role=is_role_address(local),
+        is_free=is_free_mail_domain(host) or is_free_mail_domain(domain),
+    )
+
+
+def company_domain(raw: object) -> str | None:
+    """The registrable domain of a company's own website; None for free mail or shared hosts."""
+    domain = registrable_domain(raw)
+    if domain is None or domain in tables.shared_hosts() or is_free_mail_domain(domain):
+        return None
+    return domain
+
+
+def registrable_domain(raw: object) -> str | None:
+    """The domain a company registers: "https://www.shop.acme.fr:443/x" → "acme.fr"."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    host = domain_of(raw[:MAX_INPUT])
+    if host is None:
+        return None
+    labels = host.split(".")
+    keep = 3 if ".".join(labels[-2:]) in _TWO_LABEL_SUFFIXES else 2
+    return ".".join(labels[-keep:]) if len(labels) >= keep else None
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str  # folded, abbreviations expanded: "12 avenue de la republique"
+    postcode: str
+    city: str  # folded, "Paris 15e" and "Cedex" removed
+
+    @property
+    def department(self) -> str:
+        return self.postcode[:2] if len(self.postcode) == 5 else ""
+
+
+def address(street: object, postcode: object, city: object) -> Address | None:
+    words = tables.street_words()
+    street_key = " ".join(words.get(w, w) for w in fold(street).split())
+    code = digits(postcode)
+    code = code if 4 <= len(code) <= 5 else ""
+    city_words = [w for w in fold(city).split() if not _CITY_NOISE.match(w)]
+    city_key = " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in city_words)
+    if not (street_key or code or city_key):
+        return None
+    return Address(street_key, code, city_key)

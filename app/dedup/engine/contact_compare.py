@@ -1,0 +1,134 @@
+"""How two contact views are compared, field by field (levels strongest first).
+
+Identity evidence (names, personal email, mobile) is kept apart from workplace evidence
+(switchboard, company record, email domain): colleagues share the second, never the first.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+
+from app.dedup.engine import terms as t
+from app.dedup.engine.compare import Comparison, Level, exact
+from app.dedup.engine.normalise import Workplace
+from app.dedup.engine.people import PersonName
+
+# levels at which a field counts as agreeing (for the rules and the dependencies)
+EMAIL_AGREES = frozenset({"exact", "same_local", "similar_local"})
+
+
+def _names_terms(prefix: str):
+    return lambda a, b: (prefix + a.compact, prefix + b.compact)
+
+
+def _sounds_alike(a: PersonName, b: PersonName) -> bool:
+    return len(a.sound) >= 3 and a.sound == b.sound
+
+
+def _one_typo_apart(a: str, b: str, jaro_winkler: float) -> bool:
+    """One key slipped, doubled, dropped or two swapped ("Lzporte", "Isaeblle"), or close."""
+    if len(a) >= 4 and len(b) >= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    return JaroWinkler.normalized_similarity(a, b) >= jaro_winkler
+
+
+def _initials_agree(a: PersonName, b: PersonName) -> bool:
+    """ "J." or "J-P" typed for "Jean-Pierre"."""
+    if a.is_initials == b.is_initials:
+        return False
+    typed, full = (a, b) if a.is_initials else (b, a)
+    return full.initials.startswith(typed.initials)
+
+
+FIRST_NAME = Comparison(
+    "first_name",
+    (
+        Level("exact", lambda a, b: a.compact == b.compact, _names_terms(t.FIRST_NAME)),
+        Level("nickname", lambda a, b: bool(a.canonical & b.canonical), _names_terms(t.FIRST_NAME)),
+        Level("initials", _initials_agree),
+        Level(
+            "similar",
+            lambda a, b: _sounds_alike(a, b) or _one_typo_apart(a.compact, b.compact, 0.9),
+            _names_terms(t.FIRST_NAME),
+        ),
+    ),
+)
+
+LAST_NAME = Comparison(
+    "last_name",
+    (
+        Level("exact", lambda a, b: a.compact == b.compact, _names_terms(t.LAST_NAME)),
+        Level(
+            "same_core",  # "de La Fontaine" = "Fontaine"; "Martin-Dupont" ⊃ "Martin"
+            lambda a, b: a.core == b.core or a.words < b.words or b.words < a.words,
+            _names_terms(t.LAST_NAME),
+        ),
+        Level(
+            "similar",
+            lambda a, b: _sounds_alike(a, b) or _one_typo_apart(a.core, b.core, 0.92),
+            _names_terms(t.LAST_NAME),
+        ),
+    ),
+)
+
+PERSONAL_EMAIL = Comparison(
+    "personal_email",
+    (
+        Level("exact", lambda a, b: a.address == b.address, lambda a, b: (t.EMAIL + a.address,)),
+        Level(
+            "same_local", lambda a, b: a.local == b.local, lambda a, b: (t.LOCAL_PART + a.local,)
+        ),
+        Level(
+            "similar_local",  # a typo at the same domain; "jean.martin2@" is another Jean Martin
+            lambda a, b: (
+                a.domain == b.domain
+                and a.local[0] == b.local[0]  # "a.martin@" and "m.martin@" are relatives
+                and _digits(a.local) == _digits(b.local)
+                and Levenshtein.distance(a.local, b.local, score_cutoff=2) <= 2
+            ),
+            lambda a, b: (t.EMAIL_DOMAIN + a.domain,),
+        ),
+    ),
+)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _shares_part(a: Workplace, b: Workplace) -> bool:
+    return bool(
+        (a.landline and b.landline) or (a.company_id and b.company_id) or (a.domain and b.domain)
+    )
+
+
+WORKPLACE = Comparison(
+    "workplace",
+    (
+        Level(
+            "same_line",
+            lambda a, b: a.landline != "" and a.landline == b.landline,
+            lambda a, b: (t.PHONE + a.landline,),
+        ),
+        Level(
+            "same_company",
+            lambda a, b: a.company_id != "" and a.company_id == b.company_id,
+            lambda a, b: (t.COMPANY + a.company_id,),
+        ),
+        Level(
+            "same_domain",
+            lambda a, b: a.domain != "" and a.domain == b.domain,
+            lambda a, b: (t.EMAIL_DOMAIN + a.domain,),
+        ),
+    ),
+    comparable=_shares_part,
+)
+
+CONTACT_COMPARISONS: tuple[Comparison, ...] = (
+    FIRST_NAME,
+    LAST_NAME,
+    PERSONAL_EMAIL,
+    Comparison("mobile", (exact(t.PHONE),)),
+    WORKPLACE,
+    Comparison("civility", (exact(),)),
+)

@@ -1,0 +1,1 @@
+"""Shipped word tables of the matching engine, read once through `engine.tables`."""

@@ -1,0 +1,89 @@
+"""Blocking keys: the few stable strings under which a record's candidates are looked up.
+
+Two records are compared only if they share a key. Keys are prefixed ("siren:…",
+"email:…", "name:…") so one indexed column holds them all. Free-mail domains, role
+mailboxes and names made only of generic words ("Boulangerie", "Établissements") produce
+no key. `bounded_keys` then drops the keys whose block is too big to read for one lookup
+(the caller passes the block sizes it counted in the base).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from app.dedup.engine import terms as t
+from app.dedup.engine.names import acronym_variants
+from app.dedup.engine.normalise import CompanyView, ContactView
+from app.dedup.engine.people import sound
+
+# keys that are not term-frequency terms; a typo cannot break both a prefix and a suffix key
+PERSON, SOUND, NAME_SOUND = "name:", "ph:", "nph:"
+PREFIXES, SUFFIXES = "np:", "ns:"
+
+DEFAULT_MAX_BLOCK = 200  # records read for one key, at most
+DEFAULT_MAX_CANDIDATES = 1_000  # records read for one lookup, at most
+
+
+def company_keys(view: CompanyView) -> frozenset[str]:
+    keys: set[str] = set()
+    for prefix, value in ((t.SIREN, view.siren), (t.DOMAIN, view.domain), (t.PHONE, view.phone)):
+        if value:
+            keys.add(prefix + value)
+    name = view.name
+    if name is not None and name.distinctive:  # never a key made of generic words alone
+        keys.add(t.NAME + name.compact)
+        keys.add(t.BASE + name.base)  # "IBM France" meets "IBM"
+        keys.add(t.FINGERPRINT + name.fingerprint)
+        keys.add(NAME_SOUND + " ".join(sorted(sound(w) for w in name.distinctive)))
+        words = name.fingerprint.split()
+        keys.add(PREFIXES + " ".join(sorted(w[:4] for w in words)))
+        keys.add(SUFFIXES + " ".join(sorted(w[-4:] for w in words)))
+    if name is not None:
+        if name.is_acronym_like:
+            keys.add(t.ACRONYM + name.base)
+        keys.update(t.ACRONYM + a for a in acronym_variants(name))
+    return frozenset(keys)
+
+
+def contact_keys(view: ContactView) -> frozenset[str]:
+    keys: set[str] = set()
+    if view.personal_email:
+        keys.add(t.EMAIL + view.personal_email.address)
+    for phone in (view.mobile, view.workplace.landline if view.workplace else ""):
+        if phone:
+            keys.add(t.PHONE + phone)
+    first, last = view.first_name, view.last_name
+    if first and last:
+        # unordered, so swapped first/last names meet; one key per nickname reading
+        for given in first.canonical | {first.compact}:
+            keys.add(PERSON + "|".join(sorted((given, last.compact))))
+        keys.add(SOUND + last.sound + "|" + first.compact[0])  # "Dupond" finds "Dupont"
+        given = min(first.canonical)
+        keys.add(PREFIXES + last.compact[:4] + "|" + given)
+        keys.add(SUFFIXES + last.compact[-4:] + "|" + given)
+    return frozenset(keys)
+
+
+def bounded_keys(
+    keys: Iterable[str],
+    block_sizes: Mapping[str, int],
+    *,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
+) -> tuple[str, ...]:
+    """The keys worth looking up, most selective first, within both bounds.
+
+    A key whose block exceeds `max_block` ("name:jean|martin" at a million contacts) is
+    dropped: it would read hundreds of records to find the few that other keys find too.
+    Keys are then taken smallest block first until `max_candidates` records are reached.
+    Keys missing from `block_sizes` count as empty.
+    """
+    chosen: list[str] = []
+    budget = max_candidates
+    for key in sorted(set(keys), key=lambda k: (block_sizes.get(k, 0), k)):
+        size = block_sizes.get(key, 0)
+        if size > max_block or size > budget:
+            continue
+        chosen.append(key)
+        budget -= size
+    return tuple(chosen)

@@ -1,0 +1,137 @@
+"""Normalised views of records: every field folded once, so comparing a pair is cheap.
+
+`company_view` and `contact_view` take plain dicts of field values (DESIGN field names),
+never raise on bad input (an unusable value becomes None: no evidence), and return frozen
+views the keys, comparisons and scorer read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from stdnum.fr import siren as siren_number
+from stdnum.fr import siret as siret_number
+from stdnum.fr import tva
+
+from app.dedup.engine.channels import (
+    Address,
+    Email,
+    address,
+    company_domain,
+    country,
+    email,
+    phone,
+)
+from app.dedup.engine.names import CompanyName, company_name
+from app.dedup.engine.people import PersonName, person_name
+from app.dedup.engine.text import digits
+from app.validation.legal_forms import canonical_legal_form
+from app.validation.names import canonical_civility
+
+__all__ = [
+    "CompanyView",
+    "ContactView",
+    "Workplace",
+    "company_name",
+    "company_view",
+    "contact_view",
+    "person_name",
+]
+
+_GENDER = {"M.": "m", "Mme": "f"}  # Dr, Pr, Me say nothing about it
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyView:
+    name: CompanyName | None
+    legal_form: str | None
+    siren: str | None
+    siret: str | None
+    domain: str | None  # registrable domain of the website, unless a shared host
+    phone: str | None  # E.164
+    address: Address | None
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Workplace:
+    """What colleagues share: a switchboard, a company record, an employer's mail domain."""
+
+    landline: str  # E.164 of a non-mobile phone, "" if none
+    company_id: str
+    domain: str  # registrable domain of the email unless free mail
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    first_name: PersonName | None
+    last_name: PersonName | None
+    civility: str | None  # "m" | "f"
+    email: Email | None
+    personal_email: Email | None  # the email unless it is a role mailbox (contact@…)
+    mobile: str | None  # E.164 of a mobile phone: it belongs to one person
+    workplace: Workplace | None
+    country: str | None
+
+
+def _text(fields: Mapping[str, object], name: str) -> str:
+    value = fields.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _identifiers(fields: Mapping[str, object]) -> tuple[str | None, str | None]:
+    """Valid SIREN and SIRET; the SIREN falls back on the SIRET's or the VAT number's."""
+    siret = digits(_text(fields, "siret"))
+    siret = siret if siret_number.is_valid(siret) else None
+    siren = digits(_text(fields, "siren"))
+    if not siren_number.is_valid(siren):
+        vat = _text(fields, "vat_number")
+        siren = None
+        if siret:
+            siren = siret[:9]
+        elif vat and tva.is_valid(vat):
+            tail = tva.compact(vat)[-9:]
+            siren = tail if siren_number.is_valid(tail) else None
+    return siren, siret
+
+
+def company_view(fields: Mapping[str, object]) -> CompanyView:
+    name = company_name(fields.get("name"))
+    siren, siret = _identifiers(fields)
+    land = country(fields.get("country"))
+    number = phone(fields.get("phone"), land)
+    return CompanyView(
+        name=name if name.key else None,
+        legal_form=canonical_legal_form(_text(fields, "legal_form")) or name.legal_form,
+        siren=siren,
+        siret=siret,
+        domain=company_domain(fields.get("website")),
+        phone=number.e164 if number else None,
+        address=address(fields.get("street"), fields.get("postcode"), fields.get("city")),
+        country=land,
+    )
+
+
+def contact_view(fields: Mapping[str, object]) -> ContactView:
+    land = country(fields.get("country"))
+    number = phone(fields.get("phone"), land)
+    mail = email(fields.get("email"))
+    company_id = fields.get("company_id")
+    workplace = Workplace(
+        landline=number.e164 if number and not number.is_mobile else "",
+        company_id=str(company_id) if company_id not in (None, "") else "",
+        domain=mail.domain if mail and not mail.is_free else "",
+    )
+    return ContactView(
+        first_name=person_name(fields.get("first_name")),
+        last_name=person_name(fields.get("last_name")),
+        civility=_GENDER.get(canonical_civility(_text(fields, "civility")) or ""),
+        email=mail,
+        personal_email=mail if mail and not mail.is_role else None,
+        mobile=number.e164 if number and number.is_mobile else None,
+        workplace=workplace
+        if any((workplace.landline, workplace.company_id, workplace.domain))
+        else None,
+        country=land,
+    )

@@ -1,0 +1,90 @@
+"""Person names folded for matching: accents, hyphens, particles, nicknames, initials, sound.
+
+"Jean-Pierre", "jean pierre" and "JEANPIERRE" share the compact form "jeanpierre";
+"J-P" is the initials "jp"; "Bob" stands for "robert"; "de La Fontaine" and "Delafontaine"
+share "delafontaine" and the core "fontaine"; "Dupont" and "Dupond" sound alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.dedup.engine import tables
+from app.dedup.engine.text import fold
+
+PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da", "di"})
+_VOWELS = frozenset("aeiou")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    key: str  # folded words: "jean pierre"
+    compact: str  # without spaces: "jeanpierre"
+    canonical: frozenset[str]  # what a nickname stands for: "bob" → {"robert"}
+    initials: str  # first letter of each word: "jp"
+    is_initials: bool  # typed as initials only ("J.-P.", "JP", "J")
+    core: str  # compact without particles: "fontaine" for "de la fontaine"
+    words: frozenset[str]  # for compound names: "martin dupont" ⊃ "martin"
+    sound: str  # French-aware phonetic code of the compact form
+
+
+def person_name(raw: object) -> PersonName | None:
+    """Normalise a first or last name; None when nothing is left."""
+    words = fold(raw).split()
+    if not words:
+        return None
+    compact = "".join(words)
+    typed_initials = all(len(w) == 1 for w in words) or (
+        len(compact) <= 2 and not (_VOWELS & set(compact))
+    )
+    initials = compact if typed_initials else "".join(w[0] for w in words)
+    core = "".join(w for w in words if w not in PARTICLES) or compact
+    return PersonName(
+        key=" ".join(words),
+        compact=compact,
+        canonical=tables.nicknames().get(compact, frozenset({compact})),
+        initials=initials,
+        is_initials=typed_initials,
+        core=core,
+        words=frozenset(words),
+        sound=sound(core),
+    )
+
+
+# Ordered rewrites from French spelling to sound; each pattern is applied to the whole word.
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"[^a-z]", ""),
+        (r"ph", "f"),
+        (r"bv", "v"),
+        (r"(sch|sh)", "ch"),
+        (r"gu(?=[eiy])", "G"),  # hard g, kept apart from the soft g rule below
+        (r"g(?=[eiy])", "j"),
+        (r"(qu|ck|q)", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"c(?!h)", "k"),
+        (r"eau|au", "o"),
+        (r"ou", "u"),
+        (r"(ai|ei)", "e"),
+        (r"y", "i"),
+        (r"w", "v"),
+        (r"(?<!c)h", ""),
+        (r"(?<=[aeiou])s(?=[aeiou])", "z"),
+        (r"(en|an|em|am)(?![aeiou]|$)", "an"),
+        (r"(ain|ein|un|im)(?![aeiou])", "in"),
+        (r"(er|ez|et)$", "e"),
+        (r"[tdsxz]+$", ""),
+        (r"e$", ""),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+def sound(word: str) -> str:
+    """A phonetic code for French names: Dupont/Dupond → "dupon", Lefebvre/Lefèvre → "lefevr"."""
+    code = word
+    for pattern, replacement in _SOUND_RULES:
+        code = pattern.sub(replacement, code)
+    return code.lower() or word

@@ -1,0 +1,220 @@
+"""From evidence to a verdict: probability thresholds, then the rules no weight may overrule.
+
+Companies: a shared SIRET is one establishment; a shared SIREN is one company even renamed,
+unless the SIRETs differ (another establishment: related); different SIRENs are different
+legal entities (at most related); "IBM" and "IBM France" are related, not duplicates; a
+website shared by a group links nobody on its own.
+Contacts: a name, a switchboard and a company in common are what colleagues and relatives
+share, so without a personal identifier agreeing (personal email, mobile) a pair is at most
+`possible`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from rapidfuzz.distance import JaroWinkler
+
+from app.dedup.engine import tables
+from app.dedup.engine.company_compare import name_similarity
+from app.dedup.engine.contact_compare import EMAIL_AGREES
+from app.dedup.engine.model import MatchModel
+from app.dedup.engine.normalise import CompanyView, ContactView
+from app.dedup.engine.result import Evidence, MatchResult, Verdict
+
+_STRONG_NAME = frozenset({"exact", "acronym", "same_base", "same_words"})
+_BRANCH_LEVELS = frozenset({"acronym", "same_base", "similar_base"})
+# a company's other establishments are at another address, often in the same town
+_ELSEWHERE = frozenset({"else", "same_department", "same_city_other_postcode",
+                        "same_city_other_street", "same_postcode_other_street"})  # fmt: skip
+# A shared name alone makes two records related only if at most this many records carry it.
+_RARE_NAME_COUNT = 10
+
+_COMPANY_PHRASES = {
+    ("siren", "exact"): "same SIREN",
+    ("siret", "exact"): "same SIRET",
+    ("siret", "else"): "different SIRET",
+    ("name", "exact"): "same name after removing the legal form",
+    ("name", "acronym"): "one name is the acronym of the other",
+    ("name", "same_base"): "same name apart from a branch or activity word",
+    ("name", "same_words"): "same name apart from generic words or word order",
+    ("name", "same_core"): "same name apart from the trade",
+    ("name", "similar_base"): "similar names, one with a branch or activity word",
+    ("name", "else"): "different names",
+    ("legal_form", "else"): "different legal forms",
+    ("domain", "exact"): "same website domain",
+    ("domain", "else"): "different website domains",
+    ("phone", "exact"): "same phone",
+    ("phone", "else"): "different phones",
+    ("address", "same_street"): "same street and postcode",
+    ("address", "same_postcode"): "same postcode",
+    ("address", "same_postcode_other_street"): "same postcode, different street",
+    ("address", "same_city"): "same city",
+    ("address", "same_city_other_street"): "same city, different street",
+    ("address", "same_city_other_postcode"): "same city, different postcode",
+    ("address", "same_department"): "same department",
+    ("address", "else"): "different places",
+    ("country", "else"): "different countries",
+}
+_CONTACT_PHRASES = {
+    ("first_name", "exact"): "same first name",
+    ("first_name", "nickname"): "first names match as nickname and full name",
+    ("first_name", "initials"): "first-name initials match",
+    ("first_name", "similar"): "similar first names",
+    ("first_name", "else"): "different first names",
+    ("last_name", "exact"): "same last name",
+    ("last_name", "same_core"): "last names match apart from particles or a second name",
+    ("last_name", "similar"): "similar last names",
+    ("last_name", "else"): "different last names",
+    ("personal_email", "exact"): "same personal email",
+    ("personal_email", "same_local"): "same email name at another domain",
+    ("personal_email", "similar_local"): "near-identical email at the same domain",
+    ("personal_email", "else"): "different personal emails",
+    ("mobile", "exact"): "same mobile phone",
+    ("mobile", "else"): "different mobile phones",
+    ("workplace", "same_line"): "same company phone line",
+    ("workplace", "same_company"): "same company",
+    ("workplace", "same_domain"): "same email domain",
+    ("workplace", "else"): "different companies",
+    ("civility", "else"): "different civilities",
+}
+
+
+def threshold_verdict(p: float, model: MatchModel) -> Verdict:
+    if p >= model.duplicate_at:
+        return Verdict.DUPLICATE
+    if p >= model.possible_at:
+        return Verdict.POSSIBLE
+    return Verdict.DISTINCT
+
+
+def _phrases(evidence: tuple[Evidence, ...], table: dict[tuple[str, str], str]) -> list[str]:
+    ranked = sorted((e for e in evidence if e.level), key=lambda e: -abs(e.weight))
+    return [table[e.field, e.level] for e in ranked if (e.field, e.level) in table]
+
+
+def company_result(
+    left: CompanyView,
+    right: CompanyView,
+    evidence: tuple[Evidence, ...],
+    p: float,
+    model: MatchModel,
+) -> MatchResult:
+    level = {e.field: e.level for e in evidence}
+    name_level = level["name"]
+    verdict = threshold_verdict(p, model)
+    rules: list[str] = []
+    if level["siret"] == "exact":
+        verdict = Verdict.DUPLICATE
+    elif level["siren"] == "exact":
+        if level["siret"] == "else":
+            verdict = Verdict.RELATED
+            rules.append("same company, different establishment")
+        elif level["address"] in _ELSEWHERE:
+            verdict = Verdict.RELATED
+            rules.append("same company at another address: another establishment?")
+        else:
+            verdict = Verdict.DUPLICATE
+            if name_level not in _STRONG_NAME and name_level is not None:
+                rules.append("same SIREN under another name: renamed?")
+    elif level["siren"] == "else":
+        rules.append("different SIREN: different legal entities")
+        related = verdict is not Verdict.DISTINCT or name_level in _STRONG_NAME
+        verdict = Verdict.RELATED if related or level["domain"] == "exact" else Verdict.DISTINCT
+    elif _branch_differs(left, right, name_level) and (
+        verdict is not Verdict.DISTINCT
+        or level["domain"] == "exact"
+        or level["phone"] == "exact"
+        or _name_is_rare(evidence, model)
+    ):
+        verdict = Verdict.RELATED
+        rules.append("same name, different branch (" + _branches(left, right) + ")")
+    elif (
+        verdict is Verdict.DISTINCT
+        and level["domain"] == "exact"
+        and left.name
+        and right.name
+        and (set(left.name.distinctive) & set(right.name.distinctive) or name_level == "acronym")
+    ):
+        verdict = Verdict.RELATED
+        rules.append("same website domain and a common name: same group?")
+    phrases = _phrases(evidence, _COMPANY_PHRASES)
+    if name_level is not None and name_level.startswith("similar") and left.name and right.name:
+        similarity = name_similarity(left.name, right.name)
+        phrases.append(f"names {similarity:.2f} similar after removing the legal form")
+    return MatchResult(p, verdict, evidence, tuple(rules + phrases))
+
+
+def _branch_differs(left: CompanyView, right: CompanyView, name_level: str | None) -> bool:
+    return (
+        name_level in _BRANCH_LEVELS
+        and left.name is not None
+        and right.name is not None
+        and left.name.suffix != right.name.suffix
+    )
+
+
+def _branches(left: CompanyView, right: CompanyView) -> str:
+    assert left.name and right.name
+    return " / ".join(sorted(n.suffix or "-" for n in (left.name, right.name)))
+
+
+def _name_is_rare(evidence: tuple[Evidence, ...], model: MatchModel) -> bool:
+    """Whether the agreed name is carried by only a handful of records, whatever N."""
+    name = next(e for e in evidence if e.field == "name")
+    m = next(f.levels[name.level].m for f in model.fields if f.comparison.field == "name")
+    log_u = math.log2(m) - name.weight
+    return model.prior_weight - log_u >= math.log2(model.match_rate / _RARE_NAME_COUNT)
+
+
+def contact_result(
+    left: ContactView,
+    right: ContactView,
+    evidence: tuple[Evidence, ...],
+    p: float,
+    model: MatchModel,
+    *,
+    swapped: bool = False,
+) -> MatchResult:
+    level = {e.field: e.level for e in evidence}
+    verdict = threshold_verdict(p, model)
+    rules: list[str] = []
+    personal = level["personal_email"] in EMAIL_AGREES or level["mobile"] == "exact"
+    if verdict is not Verdict.DISTINCT and not personal:
+        verdict = Verdict.POSSIBLE
+        rules.append("no personal email or mobile agrees: could be namesakes or relatives")
+    if swapped:
+        rules.append("first and last names swapped")
+    if (left.email and left.email.is_role) or (right.email and right.email.is_role):
+        rules.append("shared mailbox (contact@, info@…) ignored as an identifier")
+    return MatchResult(p, verdict, evidence, tuple(rules + _phrases(evidence, _CONTACT_PHRASES)))
+
+
+def orient(left: ContactView, right: ContactView) -> tuple[ContactView, ContactView, bool]:
+    """Line up first and last names when one record has them swapped.
+
+    Which record is flipped never depends on argument order (so scoring stays symmetric):
+    the one whose "last name" is a known first name, else the greater in sort order.
+    """
+    lf, ll, rf, rl = left.first_name, left.last_name, right.first_name, right.last_name
+    if not (lf and ll and rf and rl):
+        return left, right, False
+    sim = JaroWinkler.normalized_similarity
+    straight = sim(lf.compact, rf.compact) + sim(ll.compact, rl.compact)
+    crossed = sim(lf.compact, rl.compact) + sim(ll.compact, rf.compact)
+    if crossed <= straight + 0.2:
+        return left, right, False
+    if _looks_swapped(left) != _looks_swapped(right):
+        flip_left = _looks_swapped(left)
+    else:
+        flip_left = (lf.compact, ll.compact) > (rf.compact, rl.compact)
+    if flip_left:
+        return replace(left, first_name=ll, last_name=lf), right, True
+    return left, replace(right, first_name=rl, last_name=rf), True
+
+
+def _looks_swapped(view: ContactView) -> bool:
+    known = tables.nicknames()
+    assert view.first_name and view.last_name
+    return view.last_name.compact in known and view.first_name.compact not in known

@@ -1,0 +1,194 @@
+"""Accuracy and cost of the pure matching engine on generated French B2B data.
+
+Data: bench/generate.py (N companies and N contacts, --dup-rate, --seed), ground truth from
+`true_entity_id`. Pipeline, all in memory: normalise every record once → blocking keys,
+blocks above `DEFAULT_MAX_BLOCK` dropped → each candidate pair scored once with the model's
+default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
+set → clusters from `duplicate` links.
+
+Reports, per entity and N: pairs compared; pairwise precision / recall / F1 counting
+`duplicate` + `possible` as a match, then `duplicate` alone; pairwise F1 of the clusters;
+wall time of the engine (generation excluded); peak RSS of the run (one process per row,
+generated records included). Recall counts every true pair, including those blocking missed.
+
+Run: nice python -m bench.dedup_accuracy --sizes 10000 100000 --seed 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.dedup.engine import keys as blocking
+from app.dedup.engine.cluster import clusters
+from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, for_base_size
+from app.dedup.engine.normalise import company_view, contact_view
+from app.dedup.engine.result import Verdict
+from app.dedup.engine.score import score_companies, score_contacts
+from app.dedup.engine.terms import TermFrequencies, company_terms, contact_terms
+from bench.generate import generate
+
+ENGINES: dict[str, tuple[Callable[..., Any], ...]] = {
+    "companies": (
+        company_view,
+        company_terms,
+        blocking.company_keys,
+        score_companies,
+        COMPANY_MODEL,
+    ),
+    "contacts": (contact_view, contact_terms, blocking.contact_keys, score_contacts, CONTACT_MODEL),
+}
+HEADER = (
+    "| entity | N | pairs compared | P (dup+poss) | R (dup+poss) | F1 (dup+poss) "
+    "| P (dup) | R (dup) | F1 (dup) | cluster F1 | time s | peak RSS MB |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+@dataclass
+class Counts:
+    predicted: int = 0
+    correct: int = 0
+
+    def row(self, truth: int) -> tuple[float, float, float]:
+        p = self.correct / self.predicted if self.predicted else 1.0
+        r = self.correct / truth if truth else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def candidate_pairs(record_keys: list[frozenset[str]], max_block: int):
+    """Each pair sharing a usable key, once: under the smallest key the two share."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, ks in enumerate(record_keys):
+        for k in ks:
+            blocks[k].append(i)
+    usable = {k for k, members in blocks.items() if 1 < len(members) <= max_block}
+    kept = [ks & usable for ks in record_keys]
+    for key in sorted(usable):
+        members = blocks[key]
+        for x, i in enumerate(members):
+            ki = kept[i]
+            for j in members[x + 1 :]:
+                if min(ki & kept[j]) == key:
+                    yield i, j
+
+
+def run(entity: str, n: int, dup_rate: float, seed: int, examples: int) -> dict[str, Any]:
+    companies, contacts = generate(n, n, dup_rate, seed)
+    records = companies if entity == "companies" else contacts
+    view_of, terms_of, keys_of, score, base_model = ENGINES[entity]
+    started = time.perf_counter()
+    views = [view_of(r) for r in records]
+    frequencies = TermFrequencies.of(terms_of(v) for v in views)
+    model = for_base_size(base_model, len(views))
+    truth_ids = [r["true_entity_id"] for r in records]
+    loose, strict, compared = Counts(), Counts(), 0
+    links: list[tuple[int, int, float]] = []
+    shown: Counter[str] = Counter()
+    for i, j in candidate_pairs([keys_of(v) for v in views], blocking.DEFAULT_MAX_BLOCK):
+        compared += 1
+        result = score(views[i], views[j], model, frequencies)
+        same = truth_ids[i] == truth_ids[j]
+        if result.verdict in (Verdict.DUPLICATE, Verdict.POSSIBLE):
+            loose.predicted += 1
+            loose.correct += same
+        if result.verdict is Verdict.DUPLICATE:
+            strict.predicted += 1
+            strict.correct += same
+            links.append((i, j, result.probability))
+        if examples:
+            kind = _error_kind(result.verdict, same)
+            if kind and shown[kind] < examples:
+                shown[kind] += 1
+                _show(kind, records[i], records[j], result)
+    found = clusters(links)
+    elapsed = time.perf_counter() - started
+    sizes = Counter(truth_ids)
+    truth_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
+    cluster_counts = Counts()
+    for members in found:
+        by_truth = Counter(truth_ids[m] for m in members)
+        cluster_counts.predicted += len(members) * (len(members) - 1) // 2
+        cluster_counts.correct += sum(k * (k - 1) // 2 for k in by_truth.values())
+    return {
+        "entity": entity,
+        "n": len(records),
+        "compared": compared,
+        "loose": loose.row(truth_pairs),
+        "strict": strict.row(truth_pairs),
+        "cluster_f1": cluster_counts.row(truth_pairs)[2],
+        "seconds": elapsed,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _error_kind(verdict: Verdict, same: bool) -> str | None:
+    if verdict is Verdict.DUPLICATE and not same:
+        return "false duplicate"
+    if verdict is Verdict.POSSIBLE and not same:
+        return "false possible"
+    if verdict not in (Verdict.DUPLICATE, Verdict.POSSIBLE) and same:
+        return "missed"
+    return None
+
+
+def _show(kind: str, a: dict[str, Any], b: dict[str, Any], result: Any) -> None:
+    fields = [f for f in a if f not in ("id", "true_entity_id", "job_title")]
+    print(f"--- {kind} p={result.probability:.3f} {result.verdict}", file=sys.stderr)
+    for f in fields:
+        print(f"    {f:12} {a[f]!s:45.45} | {b[f]!s:45.45}", file=sys.stderr)
+    found = (f"{e.field}={e.level}:{e.weight:.1f}" for e in result.evidence if e.level)
+    print("    " + "; ".join(found), file=sys.stderr)
+
+
+def format_row(r: dict[str, Any]) -> str:
+    lp, lr, lf = r["loose"]
+    sp, sr, sf = r["strict"]
+    return (
+        f"| {r['entity']} | {r['n']:,} | {r['compared']:,} | {lp:.3f} | {lr:.3f} | {lf:.3f} "
+        f"| {sp:.3f} | {sr:.3f} | {sf:.3f} | {r['cluster_f1']:.3f} | {r['seconds']:.1f} "
+        f"| {r['rss_mb']:.0f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--entities", nargs="+", choices=tuple(ENGINES), default=list(ENGINES))
+    parser.add_argument("--dup-rate", type=float, default=0.05)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--examples", type=int, default=0, help="print N errors of each kind")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:  # child: one row, so peak RSS is this row's own
+        print(
+            json.dumps(
+                run(args.entities[0], args.sizes[0], args.dup_rate, args.seed, args.examples)
+            )
+        )
+        return
+    print(HEADER, flush=True)
+    for n in args.sizes:
+        for entity in args.entities:
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.dedup_accuracy", "--one", "--entities", entity,
+                 "--sizes", str(n), "--dup-rate", str(args.dup_rate), "--seed", str(args.seed),
+                 "--examples", str(args.examples)],
+                check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            sys.stderr.write(child.stderr)
+            print(format_row(json.loads(child.stdout)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

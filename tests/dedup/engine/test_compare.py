@@ -1,0 +1,171 @@
+"""Per-field levels: strongest first, null when a value is missing, always symmetric."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.dedup.engine.company_compare import ADDRESS, NAME
+from app.dedup.engine.compare import ELSE, Comparison, exact, jaro_winkler
+from app.dedup.engine.contact_compare import FIRST_NAME, LAST_NAME, PERSONAL_EMAIL, WORKPLACE
+from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL
+from app.dedup.engine.normalise import company_view, contact_view
+
+
+def _level(comparison: Comparison, left: object, right: object) -> str | None:
+    found = comparison.level_of(left, right)
+    return found.label if found else None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        pytest.param("I.B.M", "ibm", "exact", id="acronym-spellings"),
+        pytest.param("SNCF", "Société Nationale des Chemins de fer Français", "acronym", id="acr"),
+        pytest.param("IBM", "IBM France", "same_base", id="branch"),
+        pytest.param("Martin Boulangerie", "Boulangerie Martin", "same_words", id="word-order"),
+        pytest.param("Ets Dupont", "Dupont", "same_words", id="noise-word"),
+        pytest.param("Boulangerie Martin", "Martin", "same_core", id="trade-left-out"),
+        pytest.param("Axoria Services", "Axorria", "similar_base", id="typo-and-branch"),
+        pytest.param("Kerbrat Conseil Immo", "Kerbrat Conseil Imo", "similar>=0.9", id="typo"),
+        pytest.param("Boulangerie Martin", "Menuiserie Martin", "else", id="other-trade"),
+        pytest.param("Dupont", "", None, id="missing"),
+    ],
+)
+def test_company_name_levels(a: str, b: str, level: str | None) -> None:
+    left, right = company_view({"name": a}).name, company_view({"name": b}).name
+    assert _level(NAME, left, right) == level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        pytest.param(
+            ("12 rue Pasteur", "69003", "Lyon"),
+            ("12 r. Pasteur", "69003", "LYON"),
+            "same_street",
+            id="abbreviation",
+        ),
+        pytest.param(
+            ("12 rue Pasteur", "69003", "Lyon"),
+            ("3 place Bellecour", "69003", "Lyon"),
+            "same_postcode_other_street",
+            id="other-street",
+        ),
+        pytest.param(
+            ("", "69003", "Lyon"),
+            ("3 place Bellecour", "69003", "Lyon"),
+            "same_postcode",
+            id="street-missing",
+        ),
+        pytest.param(("", "", "Lyon"), ("", "69003", "Lyon"), "same_city", id="postcode-missing"),
+        pytest.param(
+            ("", "69001", "Lyon"),
+            ("", "69003", "Lyon"),
+            "same_city_other_postcode",
+            id="other-district",
+        ),
+        pytest.param(("", "69001", "Lyon"), ("", "69500", "Bron"), "same_department", id="dept"),
+        pytest.param(("", "69001", "Lyon"), ("", "75001", "Paris"), "else", id="elsewhere"),
+        pytest.param(("", "69001", ""), ("", "", "Lyon"), None, id="not-comparable"),
+    ],
+)
+def test_address_levels(a: tuple, b: tuple, level: str | None) -> None:
+    fields = ("street", "postcode", "city")
+    left = company_view(dict(zip(fields, a, strict=True))).address
+    right = company_view(dict(zip(fields, b, strict=True))).address
+    assert _level(ADDRESS, left, right) == level
+
+
+@pytest.mark.parametrize(
+    ("field", "a", "b", "level"),
+    [
+        pytest.param("first_name", "Robert", "Bob", "nickname", id="nickname"),
+        pytest.param("first_name", "Jean-Pierre", "J-P", "nickname", id="initials-in-table"),
+        pytest.param("first_name", "Sylvie", "S.", "initials", id="initial"),
+        pytest.param("first_name", "Isabelle", "Isabelel", "similar", id="typo"),
+        pytest.param("first_name", "Marie", "Yann", "else", id="other"),
+        pytest.param("last_name", "de La Fontaine", "Fontaine", "same_core", id="particle"),
+        pytest.param("last_name", "Martin-Dupont", "Martin", "same_core", id="double-name"),
+        pytest.param("last_name", "Dupont", "Dupond", "similar", id="sounds-alike"),
+        pytest.param("last_name", "Lefèvre", "LEFEVRE", "exact", id="accents-and-case"),
+    ],
+)
+def test_person_name_levels(field: str, a: str, b: str, level: str) -> None:
+    comparison = FIRST_NAME if field == "first_name" else LAST_NAME
+    left = getattr(contact_view({field: a}), field)
+    right = getattr(contact_view({field: b}), field)
+    assert _level(comparison, left, right) == level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        pytest.param("jean.martin@acme.fr", "Jean.Martin@ACME.fr", "exact", id="case"),
+        pytest.param("jean.martin@acme.fr", "jean.martin@gmail.com", "same_local", id="moved"),
+        pytest.param("jean.martin@acme.fr", "jean.matrin@acme.fr", "similar_local", id="typo"),
+        pytest.param("jean.martin@acme.fr", "jean.martin2@acme.fr", "else", id="numbered-namesake"),
+        pytest.param("a.martin@acme.fr", "m.martin@acme.fr", "else", id="relative"),
+        pytest.param("jean.martin@acme.fr", "contact@acme.fr", None, id="role-mailbox"),
+    ],
+)
+def test_personal_email_levels(a: str, b: str, level: str | None) -> None:
+    left, right = contact_view({"email": a}), contact_view({"email": b})
+    assert _level(PERSONAL_EMAIL, left.personal_email, right.personal_email) == level
+
+
+def test_workplace_needs_a_common_kind_of_evidence() -> None:
+    by_phone = contact_view({"phone": "01 23 45 67 89"}).workplace
+    by_company = contact_view({"company_id": "c1"}).workplace
+    same_company = contact_view({"company_id": "c1", "email": "x@acme.fr"}).workplace
+    other_company = contact_view({"company_id": "c2"}).workplace
+    assert _level(WORKPLACE, by_phone, by_company) is None
+    assert _level(WORKPLACE, by_company, same_company) == "same_company"
+    assert _level(WORKPLACE, by_company, other_company) == "else"
+
+
+def test_generic_levels() -> None:
+    comparison = Comparison("city", (exact(), jaro_winkler(0.9)))
+    assert _level(comparison, "paris", "paris") == "exact"
+    assert _level(comparison, "marseille", "marseile") == "jaro_winkler>=0.9"
+    assert comparison.level_of("paris", "lyon") is ELSE
+    assert _level(comparison, "paris", "") is None
+    assert _level(comparison, None, "paris") is None
+
+
+TEXT = st.text(max_size=40)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["name", "street", "postcode", "city", "phone", "siren", "website", "legal_form"]
+        ),
+        TEXT,
+    ),
+    st.dictionaries(
+        st.sampled_from(
+            ["name", "street", "postcode", "city", "phone", "siren", "website", "legal_form"]
+        ),
+        TEXT,
+    ),
+)
+def test_company_comparisons_are_symmetric(a: dict, b: dict) -> None:
+    left, right = company_view(a), company_view(b)
+    for field in COMPANY_MODEL.fields:
+        c = field.comparison
+        assert c.compare(left, right) == c.compare(right, left)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["first_name", "last_name", "email", "phone", "company_id"]), TEXT
+    ),
+    st.dictionaries(
+        st.sampled_from(["first_name", "last_name", "email", "phone", "company_id"]), TEXT
+    ),
+)
+def test_contact_comparisons_are_symmetric(a: dict, b: dict) -> None:
+    left, right = contact_view(a), contact_view(b)
+    for field in CONTACT_MODEL.fields:
+        c = field.comparison
+        assert c.compare(left, right) == c.compare(right, left)

@@ -1,0 +1,119 @@
+"""Blocking keys: records that may be duplicates share one; generic values make none."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.dedup.engine.keys import bounded_keys, company_keys, contact_keys
+from app.dedup.engine.normalise import company_view, contact_view
+
+
+def _company(**fields: object) -> frozenset[str]:
+    return company_keys(company_view(fields))
+
+
+def _contact(**fields: object) -> frozenset[str]:
+    return contact_keys(contact_view(fields))
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        pytest.param({"name": "I.B.M"}, {"name": "I B M"}, id="dotted-and-spaced-acronym"),
+        pytest.param({"name": "IBM"}, {"name": "IBM France"}, id="branch"),
+        pytest.param(
+            {"name": "SNCF"},
+            {"name": "Société Nationale des Chemins de fer Français"},
+            id="acronym",
+        ),
+        pytest.param(
+            {"name": "BNP"}, {"name": "Banque Nationale de Paris"}, id="acronym-stop-word"
+        ),
+        pytest.param({"name": "Dupont SAS"}, {"name": "DUPONT S.A.S."}, id="legal-form"),
+        pytest.param({"name": "Ets Dupont"}, {"name": "Dupont"}, id="noise-word"),
+        pytest.param({"name": "Dupont Logistique"}, {"name": "Dupont Logistiqe"}, id="typo"),
+        pytest.param(
+            {"name": "Renamed", "siren": "732829320"},
+            {"name": "Other", "siret": "73282932000074"},
+            id="siren-from-siret",
+        ),
+        pytest.param(
+            {"name": "A", "phone": "01 23 45 67 89"},
+            {"name": "B", "phone": "+33123456789"},
+            id="phone-formats",
+        ),
+    ],
+)
+def test_companies_that_may_match_share_a_key(left: dict, right: dict) -> None:
+    assert _company(**left) & _company(**right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        pytest.param(
+            {"first_name": "Jean", "last_name": "Martin"},
+            {"first_name": "Martin", "last_name": "Jean"},
+            id="swapped",
+        ),
+        pytest.param(
+            {"first_name": "Bob", "last_name": "Kerbrat"},
+            {"first_name": "Robert", "last_name": "Kerbrat"},
+            id="nickname",
+        ),
+        pytest.param(
+            {"first_name": "Jean", "last_name": "Dupont"},
+            {"first_name": "Jean", "last_name": "Dupond"},
+            id="sounds-alike",
+        ),
+        pytest.param(
+            {"first_name": "Emmanuelle", "last_name": "Tréruoneot"},
+            {"first_name": "Emmanuelle", "last_name": "Trérouneot"},
+            id="typo",
+        ),
+        pytest.param(
+            {"email": "Jean.Martin@Acme.fr"}, {"email": "jean.martin@acme.fr"}, id="email"
+        ),
+        pytest.param({"phone": "06 12 34 56 78"}, {"phone": "+33612345678"}, id="mobile"),
+    ],
+)
+def test_contacts_that_may_match_share_a_key(left: dict, right: dict) -> None:
+    assert _contact(**left) & _contact(**right)
+
+
+def test_generic_values_make_no_key() -> None:
+    assert not any(k.startswith(("cn:", "fp:")) for k in _company(name="Boulangerie"))
+    assert not any(k.startswith(("cn:", "fp:")) for k in _company(name="Établissements SARL"))
+    assert not any(k.startswith("domain:") for k in _company(name="X", website="gmail.com"))
+    assert not any(k.startswith("email:") for k in _contact(email="contact@acme.fr"))
+    assert _contact(email="contact@acme.fr") == frozenset()
+
+
+def test_keys_are_prefixed_strings() -> None:
+    keys = _company(name="Dupont", siren="732829320", website="dupont.fr", phone="0123456789")
+    assert {"siren:732829320", "domain:dupont.fr", "phone:+33123456789", "cn:dupont"} <= keys
+    assert all(":" in k and len(k) < 400 for k in keys)
+
+
+def test_bounded_keys_drops_big_blocks_and_keeps_the_rarest_first() -> None:
+    sizes = {"name:jean|martin": 5_000, "email:j@x.fr": 1, "phone:+331": 40, "ph:mrtn|j": 150}
+    assert bounded_keys(sizes, sizes, max_block=200, max_candidates=1_000) == (
+        "email:j@x.fr",
+        "phone:+331",
+        "ph:mrtn|j",
+    )
+    assert bounded_keys(sizes, sizes, max_block=200, max_candidates=100) == (
+        "email:j@x.fr",
+        "phone:+331",
+    )
+    assert bounded_keys(["new:key"], {}) == ("new:key",)  # an unseen key costs nothing
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "first_name", "last_name", "email", "phone"]), st.text()
+    )
+)
+def test_keys_never_raise_and_are_stable(fields: dict[str, str]) -> None:
+    assert company_keys(company_view(fields)) == company_keys(company_view(fields))
+    assert contact_keys(contact_view(fields)) == contact_keys(contact_view(fields))

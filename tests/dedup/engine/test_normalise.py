@@ -1,0 +1,268 @@
+"""Normalisation: one canonical form per spelling, never an exception, bounded work."""
+
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.dedup.engine import normalise
+from app.dedup.engine.channels import Phone, address, email, phone, registrable_domain
+from app.dedup.engine.names import abbreviates, acronym_variants, company_name
+from app.dedup.engine.people import person_name, sound
+from app.dedup.engine.text import fold, tokens
+
+COMPANY_KEYS = [
+    pytest.param("I.B.M", "ibm", id="dotted-acronym"),
+    pytest.param("I B M", "ibm", id="spaced-acronym"),
+    pytest.param("ibm", "ibm", id="lower-case"),
+    pytest.param("Ｉ.Ｂ.Ｍ.", "ibm", id="full-width-letters"),
+    pytest.param("Dupont SAS", "dupont", id="legal-form-split-off"),
+    pytest.param("DUPONT S.A.S.", "dupont", id="dotted-legal-form"),
+    pytest.param("Dupont Société par actions simplifiée", "dupont", id="long-legal-form"),
+    pytest.param("SARL Dupont", "dupont", id="legal-form-first"),
+    pytest.param("Dupont SA SAS", "dupont", id="two-legal-forms"),
+    pytest.param("Société Générale", "societe generale", id="accents"),
+    pytest.param("IBM France", "ibm", id="country-suffix"),
+    pytest.param("IBM France SAS", "ibm", id="country-suffix-and-form"),
+    pytest.param("Dupont SAS France", "dupont", id="form-hidden-behind-suffix"),
+    pytest.param("Dupont Logistique", "dupont", id="activity-suffix"),
+    pytest.param(
+        "Centre Technique des Matériaux", "centre technique des materiaux", id="complement"
+    ),
+    pytest.param("Ets Dupont", "etablissements dupont", id="abbreviated-noise-word"),
+    pytest.param("St-Gobain", "saint gobain", id="saint-abbreviation"),
+    pytest.param("L'Oréal", "l oreal", id="apostrophe"),
+    pytest.param("\u0130stanbul Lojistik", "istanbul lojistik", id="dotted-capital-I"),
+    pytest.param("France", "france", id="only-a-suffix-word-stays"),
+    pytest.param("SAS", "sas", id="only-a-legal-form-stays"),
+    pytest.param("", "", id="empty"),
+    pytest.param("  \t\u00a0", "", id="only-whitespace-incl-nbsp"),
+    pytest.param(None, "", id="none"),
+    pytest.param(42, "", id="wrong-type"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), COMPANY_KEYS)
+def test_company_name_key(raw: object, expected: str) -> None:
+    assert company_name(raw).key == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "form", "suffix"),
+    [
+        pytest.param("Dupont S.A.R.L.", "SARL", "", id="sarl"),
+        pytest.param("IBM France SAS", "SAS", "france", id="form-and-branch"),
+        pytest.param("Axoria Services Ouest", None, "services ouest", id="two-branch-words"),
+        pytest.param("Garage du Centre", None, "", id="generic-name"),
+    ],
+)
+def test_company_name_parts(raw: str, form: str | None, suffix: str) -> None:
+    name = company_name(raw)
+    assert (name.legal_form, name.suffix) == (form, suffix)
+
+
+def test_generic_words_are_not_distinctive() -> None:
+    name = company_name("Établissements Boulangerie Martin")
+    assert name.distinctive == ("martin",)
+    assert name.trades == frozenset({"boulangerie"})
+    assert company_name("Boulangerie").distinctive == ()
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "expected"),
+    [
+        pytest.param("SNCF", "Société Nationale des Chemins de fer Français", True, id="sncf"),
+        pytest.param("BNP", "Banque Nationale de Paris", True, id="bnp-stop-word-skipped"),
+        pytest.param("EDF", "Électricité de France", True, id="edf-stop-word-used"),
+        pytest.param("I.B.M.", "International Business Machines", True, id="dotted-ibm"),
+        pytest.param("ABC", "Banque Nationale de Paris", False, id="other-letters"),
+        pytest.param("BN", "Banque Nationale", False, id="too-short"),
+        pytest.param("BNPX", "Banque Nationale de Paris", False, id="extra-letter"),
+        pytest.param("NP", "Banque Nationale de Paris", False, id="first-word-skipped"),
+    ],
+)
+def test_acronym_of_full_name(short: str, long: str, expected: bool) -> None:
+    assert abbreviates(company_name(short), company_name(long)) is expected
+
+
+def test_acronym_variants_cover_what_people_write() -> None:
+    assert "sncf" in acronym_variants(company_name("Société Nationale des Chemins de fer Français"))
+    assert "bnp" in acronym_variants(company_name("Banque Nationale de Paris"))
+    assert acronym_variants(company_name("Dupont")) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("raw", "compact", "canonical"),
+    [
+        pytest.param("Jean-Pierre", "jeanpierre", {"jeanpierre"}, id="hyphen"),
+        pytest.param("jean pierre", "jeanpierre", {"jeanpierre"}, id="space"),
+        pytest.param("JEAN-PIERRE", "jeanpierre", {"jeanpierre"}, id="capitals"),
+        pytest.param("Bob", "bob", {"robert"}, id="english-nickname"),
+        pytest.param("Manu", "manu", {"emmanuel", "emmanuelle"}, id="french-nickname"),
+        pytest.param("Éloïse", "eloise", {"eloise"}, id="accents"),
+    ],
+)
+def test_person_name(raw: str, compact: str, canonical: set[str]) -> None:
+    name = person_name(raw)
+    assert name is not None
+    assert (name.compact, set(name.canonical)) == (compact, canonical)
+
+
+@pytest.mark.parametrize("raw", ["J-P", "J.-P.", "JP", "J. P."])
+def test_initials_are_recognised(raw: str) -> None:
+    name = person_name(raw)
+    assert name is not None and name.is_initials and name.initials == "jp"
+    assert "jeanpierre" in name.canonical or raw != "JP"
+
+
+def test_particles_are_optional_in_last_names() -> None:
+    spaced, joined, bare = (person_name(n) for n in ("de La Fontaine", "Delafontaine", "Fontaine"))
+    assert spaced and joined and bare
+    assert spaced.compact == joined.compact == "delafontaine"
+    assert spaced.core == bare.core == "fontaine"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("dupont", "dupond"), ("lefebvre", "lefevre"), ("philippe", "filipe"), ("moreau", "morau")],
+)
+def test_names_that_sound_alike_share_a_code(a: str, b: str) -> None:
+    assert sound(a) == sound(b)
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "-", None, 7])
+def test_empty_person_name_is_none(raw: object) -> None:
+    assert person_name(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164", "mobile"),
+    [
+        pytest.param("01 23 45 67 89", None, "+33123456789", False, id="french-landline"),
+        pytest.param("01.23.45.67.89", None, "+33123456789", False, id="dotted"),
+        pytest.param("+33 (0)6 12 34 56 78", None, "+33612345678", True, id="trunk-zero-kept"),
+        pytest.param("0033612345678", None, "+33612345678", True, id="international-prefix"),
+        pytest.param("02 123 45 67", "BE", "+3221234567", False, id="belgian"),
+    ],
+)
+def test_phone_to_e164(raw: str, region: str | None, e164: str, mobile: bool) -> None:
+    assert phone(raw, region) == Phone(e164, mobile)
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "12", "+33 1", None, 123456789, "0" * 200])
+def test_unusable_phone_is_none(raw: object) -> None:
+    assert phone(raw) is None
+
+
+def test_email_is_folded_and_flagged() -> None:
+    personal = email("  Jean.Martin+crm@Acme.FR ")
+    assert personal is not None
+    assert (personal.address, personal.local, personal.domain) == (
+        "jean.martin@acme.fr",
+        "jean.martin",
+        "acme.fr",
+    )
+    assert not personal.is_role and not personal.is_free
+    role, free = email("contact@acme.fr"), email("jean.martin@gmail.com")
+    assert role is not None and role.is_role
+    assert free is not None and free.is_free
+
+
+@pytest.mark.parametrize("raw", ["no-at-sign", "@acme.fr", "a b@acme.fr", "a@localhost", "", None])
+def test_invalid_email_is_none(raw: object) -> None:
+    assert email(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("https://www.shop.acme.fr:443/contact", "acme.fr", id="url"),
+        pytest.param("WWW.ACME.FR", "acme.fr", id="bare-host"),
+        pytest.param("acme.co.uk", "acme.co.uk", id="two-label-suffix"),
+        pytest.param("http://192.168.0.1/", None, id="ip-address"),
+        pytest.param("acme", None, id="no-dot"),
+        pytest.param("", None, id="empty"),
+    ],
+)
+def test_website_to_registrable_domain(raw: str, expected: str | None) -> None:
+    assert registrable_domain(raw) == expected
+
+
+def test_address_abbreviations_and_city_noise() -> None:
+    a = address("12 av. de la République", "75 015", "PARIS 15e CEDEX")
+    b = address("12 avenue de la Republique", "75015", "Paris")
+    assert a == b
+    assert a is not None and a.department == "75"
+    assert address("", "", "St-Étienne") == address(None, None, "Saint Etienne")
+
+
+def test_company_view_reads_identifiers_and_survives_wrong_types() -> None:
+    view = normalise.company_view(
+        {"name": "Dupont SAS", "siret": "732 829 320 00074", "website": 12, "phone": None}
+    )
+    assert (view.siren, view.siret, view.legal_form, view.domain, view.phone) == (
+        "732829320",
+        "73282932000074",
+        "SAS",
+        None,
+        None,
+    )
+    from_vat = normalise.company_view({"name": "x", "vat_number": "FR40303265045"})
+    assert from_vat.siren == "303265045"
+    assert normalise.company_view({"siren": "732829321"}).siren is None  # bad check digit
+
+
+def test_contact_view_keeps_person_and_workplace_apart() -> None:
+    view = normalise.contact_view(
+        {
+            "first_name": "Jean",
+            "email": "contact@acme.fr",
+            "phone": "01 23 45 67 89",
+            "company_id": 7,
+            "civility": "Madame",
+        }
+    )
+    assert view.personal_email is None  # a role mailbox is no one's
+    assert view.mobile is None
+    assert view.workplace == normalise.Workplace("+33123456789", "7", "acme.fr")
+    assert view.civility == "f"
+    free = normalise.contact_view({"email": "jean@gmail.com", "phone": "06 12 34 56 78"})
+    assert free.workplace is None  # a free-mail domain is not an employer
+    assert free.mobile == "+33612345678"
+
+
+FIELDS = ["name", "legal_form", "siren", "siret", "vat_number", "website", "phone", "street",
+          "postcode", "city", "country", "civility", "first_name", "last_name", "email",
+          "company_id"]  # fmt: skip
+VALUES = st.one_of(st.text(), st.integers(), st.none(), st.floats(), st.binary())
+
+
+@given(st.text())
+def test_name_key_is_idempotent(raw: str) -> None:
+    key = company_name(raw).key
+    assert company_name(key).key == key
+
+
+@given(st.text())
+def test_fold_is_idempotent_ascii(raw: str) -> None:
+    folded = fold(raw)
+    assert fold(folded) == folded
+    assert folded.isascii()
+    assert tokens(" ".join(tokens(raw))) == tokens(raw)
+
+
+@given(st.dictionaries(st.sampled_from(FIELDS), VALUES))
+def test_views_never_raise(fields: dict[str, object]) -> None:
+    normalise.company_view(fields)
+    normalise.contact_view(fields)
+
+
+def test_huge_input_is_bounded() -> None:
+    huge = "Boulangerie Martin " * 100_000 + "SAS"
+    started = time.perf_counter()
+    view = normalise.company_view({"name": huge, "street": huge, "city": huge, "email": huge})
+    contact = normalise.contact_view({"first_name": huge, "last_name": huge, "email": huge})
+    assert time.perf_counter() - started < 1.0
+    assert view.name is not None and len(view.name.key) <= 300
+    assert contact.first_name is not None and len(contact.first_name.key) <= 300
