@@ -23,7 +23,9 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.openapi_docs import DESCRIPTION, TAGS
 from app.core.problem_handlers import install_problem_handlers
 from app.core.settings import Settings, get_settings
+from app.dedup.router import router as duplicates_router
 from app.health.router import router as health_router
+from app.jobs.router import router as jobs_router
 from app.records.routers import companies_router, contacts_router
 from app.validation.policy import ValidationPolicy
 from app.validation.router import router as validation_router
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         validation_router,
         contacts_router,
         companies_router,
+        duplicates_router,
+        jobs_router,
         audit_router,
     ):
         app.include_router(router)

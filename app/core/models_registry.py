@@ -6,4 +6,6 @@ metadata = Base.metadata
 import app.audit.models  # noqa: E402
 import app.auth.models  # noqa: E402
 import app.core.idempotency_models  # noqa: E402
+import app.dedup.models  # noqa: E402
+import app.jobs.models  # noqa: E402
 import app.records.models  # noqa: E402, F401

@@ -22,5 +22,13 @@ TAGS = [
     },
     {"name": "users", "description": "People, roles and the governance report (`users:manage`)."},
     {"name": "service accounts", "description": "Machine identities (`users:manage`)."},
+    {"name": "validation", "description": "Stateless checks for web forms (`validate`)."},
+    {"name": "contacts", "description": "Contacts (`records:read`, `records:write`)."},
+    {"name": "companies", "description": "Companies (`records:read`, `records:write`)."},
+    {"name": "duplicates", "description": "Duplicate lookup (`duplicates:read`)."},
+    {
+        "name": "jobs",
+        "description": "Background jobs: progress, result, cancellation (`records:read`).",
+    },
     {"name": "audit", "description": "The append-only, hash-chained audit trail (`audit:read`)."},
 ]

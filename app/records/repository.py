@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.records.models import Company, Contact, ExternalRef
@@ -51,6 +51,10 @@ class RecordRepository:
         stmt = stmt.order_by(model.created_at, model.id).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
+    async def delete(self, record: Contact | Company) -> None:
+        await self.session.delete(record)
+        await self.session.flush()
+
     async def first_by(self, model: type[R], condition: ColumnElement[bool]) -> R | None:
         stmt = select(model).where(condition, model.status == "active").order_by(model.created_at)
         return await self.session.scalar(stmt.limit(1))
@@ -73,6 +77,9 @@ class ExternalRefRepository:
             ExternalRef(entity=entity, record_id=record_id, system=system, external_id=external_id)
         )
         await self.session.flush()
+
+    async def remove_for(self, record_id: uuid.UUID) -> None:
+        await self.session.execute(delete(ExternalRef).where(ExternalRef.record_id == record_id))
 
     async def of_records(
         self, record_ids: Iterable[uuid.UUID]

@@ -163,6 +163,27 @@ def build_router(
         "stale version answers 412 and changes nothing."
     )
 
+    @router.delete(
+        "/{record_id}",
+        status_code=204,
+        operation_id=f"delete_{label}",
+        responses=problem_responses(
+            kind.not_found, VersionMismatch, IfMatchRequired, InvalidIfMatch
+        ),
+    )
+    async def delete(
+        record_id: uuid.UUID, request: Request, principal: CanWrite, session: DbSession
+    ) -> Response:
+        version = expected_version(request, required=True)
+        assert version is not None
+        await service.delete(session, kind, principal, record_id, expected_version=version)
+        return Response(status_code=204)
+
+    delete.__doc__ = (
+        f"Delete a {label} the source system deleted (`If-Match` required). Its external "
+        "references and blocking keys go with it; the audit trail keeps the fact."
+    )
+
     @router.get(
         "/by-ref/{system}/{external_id}",
         response_model=read_schema,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.principal import Principal
+from app.dedup import service as dedup
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, Kind
 from app.records.models import Company, ExternalRef
@@ -89,6 +90,7 @@ async def create(
     await RecordRepository(session).add(record)
     for system, external_id in external_refs:
         await refs.add(kind.entity, record.id, system, external_id)
+    await dedup.index_record(session, kind.entity, record)
     changed = tuple(sorted(k for k, v in values.items() if v not in (None, [], "")))
     await audit.record(
         session,
@@ -146,6 +148,7 @@ async def _apply(
     untouched = {i for i in record.quality_issues if i.split(".")[0] not in values}
     record.quality_issues = sorted(untouched | set(prepared.quality_issues))
     await session.flush()
+    await dedup.index_record(session, kind.entity, record)
     await audit.record(
         session,
         actor,
@@ -191,3 +194,31 @@ async def list_page(
     session: AsyncSession, kind: Kind, conditions: list[Any], *, limit: int, after: Any
 ) -> Sequence[Any]:
     return await RecordRepository(session).page(kind.model, conditions, limit=limit, after=after)
+
+
+async def delete(
+    session: AsyncSession,
+    kind: Kind,
+    actor: Principal,
+    record_id: uuid.UUID,
+    *,
+    expected_version: int,
+) -> None:
+    """Remove a record the CRM deleted, with its external refs and blocking keys.
+
+    Contacts of a deleted company keep living without it (their `company_id` is cleared by
+    the foreign key). Erasure for GDPR reasons is a different use case: it also suppresses
+    the address so an import cannot bring the person back.
+    """
+    repo = RecordRepository(session)
+    record = await repo.get(kind.model, record_id, for_update=True)
+    if record is None:
+        raise kind.not_found()
+    if record.version != expected_version:
+        raise VersionMismatch(current_version=record.version)
+    await ExternalRefRepository(session).remove_for(record.id)
+    await dedup.forget_record(session, record.id)
+    await repo.delete(record)
+    await audit.record(
+        session, actor, f"{kind.entity}.deleted", entity_type=kind.entity, entity_id=record_id
+    )

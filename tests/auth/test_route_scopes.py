@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import jwt
@@ -52,23 +53,34 @@ def test_every_operation_is_public_or_scoped(method: str, path: str, scopes: lis
     assert all(Scope(s) for s in scopes)
 
 
-def _forged(app: FastAPI) -> dict[str, str]:
-    claims = {
+def _bad_tokens(app: FastAPI) -> dict[str, str]:
+    """Tokens a server must refuse, each built with everything else right."""
+    keyring = app.state.auth.tokens.keyring
+    now = int(time.time())
+    good = {
         "sub": str(uuid.uuid4()),
         "sub_type": "user",
         "scope": " ".join(Scope),
         "ver": 1,
         "iss": "crm-dq",
         "aud": "crm-dq-api",
-        "exp": 4_000_000_000,
-        "iat": 1,
-        "nbf": 1,
-        "jti": "x",
+        "exp": now + 600,
+        "iat": now,
+        "nbf": now,
+        "jti": uuid.uuid4().hex,
     }
-    token = jwt.encode(
-        claims, b"not the server key" * 4, algorithm="HS256", headers={"kid": "k0", "typ": "at+jwt"}
-    )
-    return {"Authorization": f"Bearer {token}"}
+    header = {"kid": keyring.active_kid, "typ": "at+jwt"}
+
+    def signed(claims: dict, key: bytes = keyring.active) -> str:
+        return jwt.encode(claims, key, algorithm="HS256", headers=header)
+
+    return {
+        "forged": signed(good, b"not the server key" * 4),
+        "expired": signed(good | {"exp": now - 3600, "iat": now - 4000, "nbf": now - 4000}),
+        "wrong-audience": signed(good | {"aud": "another-api"}),
+        "alg-none": jwt.encode(good, None, algorithm="none", headers=header),
+        "garbage": "nonsense",
+    }
 
 
 @pytest.mark.parametrize(("method", "path", "scopes"), PROTECTED, ids=lambda v: str(v))
@@ -76,14 +88,12 @@ async def test_without_or_with_bad_token_is_401(
     client: AsyncClient, app: FastAPI, method: str, path: str, scopes: list[str]
 ) -> None:
     url = _fill(path)
-    for headers in (
-        {},
-        {"Authorization": "Bearer nonsense"},
-        {"Authorization": "Basic eDp5"},
-        _forged(app),
-    ):
+    attempts = {"none": {}, "basic": {"Authorization": "Basic eDp5"}} | {
+        name: {"Authorization": f"Bearer {token}"} for name, token in _bad_tokens(app).items()
+    }
+    for name, headers in attempts.items():
         response = await client.request(method, url, headers=headers, json={})
-        assert response.status_code == 401, (headers, response.text)
+        assert response.status_code == 401, (name, response.text)
         assert response.json()["code"] in {"auth.not_authenticated", "auth.invalid_token"}
 
 

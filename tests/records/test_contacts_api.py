@@ -271,3 +271,41 @@ async def test_idempotent_create(client: AsyncClient, writer: dict) -> None:
     assert other.status_code == 422 and other.json()["code"] == "idempotency.key_reused"
     listed = (await client.get("/v1/contacts", headers=writer)).json()["items"]
     assert len(listed) == 1
+
+
+async def test_delete_needs_if_match_and_removes_everything(
+    client: AsyncClient, writer: dict, session: AsyncSession
+) -> None:
+    created = (
+        await create(client, writer, external_refs=[{"system": "hubspot", "id": "del-1"}])
+    ).json()
+    url = f"/v1/contacts/{created['id']}"
+    assert (await client.delete(url, headers=writer)).status_code == 428
+    stale = await client.delete(url, headers=writer | {"If-Match": '"7"'})
+    assert stale.status_code == 412
+    gone = await client.delete(url, headers=writer | {"If-Match": '"1"'})
+    assert gone.status_code == 204
+    assert (await client.get(url, headers=writer)).status_code == 404
+    by_ref = await client.get("/v1/contacts/by-ref/hubspot/del-1", headers=writer)
+    assert by_ref.status_code == 404
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "contact.deleted"))
+    assert event is not None and event.entity_id == created["id"]
+    again = await client.put("/v1/contacts/by-ref/hubspot/del-1", json=CLAIRE, headers=writer)
+    assert again.status_code == 201  # the reference is free again
+
+
+async def test_deleting_a_company_keeps_its_contacts(
+    client: AsyncClient, writer: dict, auth_headers
+) -> None:  # type: ignore[no-untyped-def]
+    company = (
+        await client.post(
+            "/v1/companies", json={"name": "Zeta", "siren": "732829320"}, headers=writer
+        )
+    ).json()
+    person = (await create(client, writer, company_id=company["id"])).json()
+    deleted = await client.delete(
+        f"/v1/companies/{company['id']}", headers=writer | {"If-Match": '"1"'}
+    )
+    assert deleted.status_code == 204
+    kept = (await client.get(f"/v1/contacts/{person['id']}", headers=writer)).json()
+    assert kept["company_id"] is None

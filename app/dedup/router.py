@@ -1,0 +1,77 @@
+"""Duplicate lookup for a record not yet stored, and the duplicates of a stored one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.auth.deps import requires
+from app.auth.errors import auth_problem_responses
+from app.auth.principal import Principal
+from app.auth.scopes import Scope
+from app.core.db import DbSession
+from app.core.errors import problem_responses
+from app.dedup import service
+from app.dedup.schemas import LookupRequest, LookupResult, match_read
+from app.records import service as records
+from app.records.errors import CompanyNotFound, ContactNotFound
+from app.records.kinds import COMPANIES, CONTACTS, Kind
+
+router = APIRouter(tags=["duplicates"], responses=auth_problem_responses())
+CanReadDuplicates = Annotated[Principal, requires(Scope.DUPLICATES_READ)]
+Limit = Annotated[int, Query(ge=1, le=50)]
+
+
+def _answer(found: service.Lookup) -> LookupResult:
+    return LookupResult(
+        matches=[match_read(rid, result) for rid, result in found.matches],
+        candidates_compared=found.candidates,
+        keys_used=found.keys_used,
+        keys_capped=found.keys_capped,
+    )
+
+
+@router.post("/v1/duplicates/lookup", response_model=LookupResult)
+async def lookup_duplicates(
+    body: LookupRequest, principal: CanReadDuplicates, session: DbSession
+) -> LookupResult:
+    """Find the stored records a new one would duplicate (a web form or the CRM before it
+    creates): best first, each with a probability, a verdict (duplicate | possible |
+    related) and the per-field reasons. Nothing is stored."""
+    found = await service.lookup(session, body.entity, body.record, limit=body.limit)
+    return _answer(found)
+
+
+async def _duplicates_of(
+    session: DbSession, kind: Kind, record_id: uuid.UUID, limit: int
+) -> LookupResult:
+    record = await records.get(session, kind, record_id)
+    fields = service.fields_of(kind.entity, record)
+    found = await service.lookup(session, kind.entity, fields, limit=limit, exclude=record.id)
+    return _answer(found)
+
+
+@router.get(
+    "/v1/contacts/{record_id}/duplicates",
+    response_model=LookupResult,
+    responses=problem_responses(ContactNotFound),
+)
+async def contact_duplicates(
+    record_id: uuid.UUID, principal: CanReadDuplicates, session: DbSession, limit: Limit = 10
+) -> LookupResult:
+    """The stored contacts that may be the same person as this one."""
+    return await _duplicates_of(session, CONTACTS, record_id, limit)
+
+
+@router.get(
+    "/v1/companies/{record_id}/duplicates",
+    response_model=LookupResult,
+    responses=problem_responses(CompanyNotFound),
+)
+async def company_duplicates(
+    record_id: uuid.UUID, principal: CanReadDuplicates, session: DbSession, limit: Limit = 10
+) -> LookupResult:
+    """The stored companies that may be this one (or related: establishment, subsidiary)."""
+    return await _duplicates_of(session, COMPANIES, record_id, limit)

@@ -1,0 +1,168 @@
+"""Duplicate detection over the stored base: keep keys current, look a record up."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.dedup import engine
+from app.dedup.repository import MatchKeyRepository
+from app.records.models import Company, Contact
+
+RECORD_FIELDS = {
+    "contact": (
+        "civility",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "company_id",
+        "country",
+    ),
+    "company": (
+        "name",
+        "legal_form",
+        "siren",
+        "siret",
+        "vat_number",
+        "website",
+        "phone",
+        "street",
+        "postcode",
+        "city",
+        "country",
+    ),
+}
+MODELS: Mapping[str, Any] = {"contact": Contact, "company": Company}
+TABLES = {"contact": "contacts", "company": "companies"}
+# Below this, counts say nothing about how common a value is ("2 of 3 records are Martin"),
+# so a small base is scored as if it had this many records.
+MIN_BASE_SIZE = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class EntityEngine:
+    view: Any
+    keys: Any
+    terms: Any
+    score: Any
+    model: engine.MatchModel
+
+
+ENGINES = {
+    "contact": EntityEngine(
+        engine.contact_view,
+        engine.contact_keys,
+        engine.contact_terms,
+        engine.score_contacts,
+        engine.CONTACT_MODEL,
+    ),
+    "company": EntityEngine(
+        engine.company_view,
+        engine.company_keys,
+        engine.company_terms,
+        engine.score_companies,
+        engine.COMPANY_MODEL,
+    ),
+}
+
+
+def fields_of(entity: str, record: Any) -> dict[str, object]:
+    return {f: getattr(record, f) for f in RECORD_FIELDS[entity]}
+
+
+def index_strings(entity: str, fields: Mapping[str, object]) -> frozenset[str]:
+    """Blocking keys and term-frequency terms of a record (pure)."""
+    spec = ENGINES[entity]
+    view = spec.view(fields)
+    return spec.keys(view) | spec.terms(view)
+
+
+async def index_record(session: AsyncSession, entity: str, record: Any) -> None:
+    """Rewrite the record's keys in the caller's transaction; inactive records have none."""
+    repo = MatchKeyRepository(session)
+    if record.status != "active":
+        await repo.remove(record.id)
+        return
+    await repo.replace(entity, record.id, index_strings(entity, fields_of(entity, record)))
+
+
+async def forget_record(session: AsyncSession, record_id: uuid.UUID) -> None:
+    await MatchKeyRepository(session).remove(record_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    matches: list[tuple[uuid.UUID, engine.MatchResult]]
+    candidates: int
+    keys_used: int
+    keys_capped: int
+
+
+async def lookup(
+    session: AsyncSession,
+    entity: str,
+    fields: Mapping[str, object],
+    *,
+    limit: int,
+    exclude: uuid.UUID | None = None,
+    include_distinct: bool = False,
+) -> Lookup:
+    """Score the stored records that share a bounded blocking key with `fields`."""
+    spec = ENGINES[entity]
+    repo = MatchKeyRepository(session)
+    view = spec.view(fields)
+    keys = spec.keys(view)
+    sizes = await repo.block_sizes(entity, keys, engine.keys.DEFAULT_MAX_BLOCK + 1)
+    if exclude is not None:  # the record itself sits in each of its blocks
+        sizes = {k: max(0, n - 1) for k, n in sizes.items()}
+    chosen = engine.bounded_keys(keys, sizes)
+    ids = await repo.candidates(
+        entity, chosen, exclude=exclude, limit=engine.keys.DEFAULT_MAX_CANDIDATES
+    )
+    model_table = MODELS[entity]
+    records = (
+        (
+            await session.scalars(
+                select(model_table).where(model_table.id.in_(ids), model_table.status == "active")
+            )
+        ).all()
+        if ids
+        else []
+    )
+    views = [(r.id, spec.view(fields_of(entity, r))) for r in records]
+    frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
+    base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])
+    model = engine.for_base_size(spec.model, max(base, MIN_BASE_SIZE))
+    scored = [(rid, spec.score(view, other, model, frequencies)) for rid, other in views]
+    kept = [
+        (rid, result)
+        for rid, result in scored
+        if include_distinct or result.verdict is not engine.Verdict.DISTINCT
+    ]
+    kept.sort(key=lambda pair: pair[1].probability, reverse=True)
+    capped = sum(1 for k in keys if k not in chosen and sizes.get(k, 0) > 0)
+    return Lookup(kept[:limit], len(views), len(chosen), capped)
+
+
+async def _frequencies(
+    repo: MatchKeyRepository, entity: str, spec: EntityEngine, view: Any, others: list[Any]
+) -> engine.TermFrequencies | None:
+    total = await repo.base_size(entity)
+    if not total:
+        return None  # counts never refreshed: the model's default frequencies apply
+    terms = set(spec.terms(view))
+    for other in others:
+        terms |= spec.terms(other)
+    counts = await repo.term_counts(entity, terms)
+    return engine.TermFrequencies(counts, total)
+
+
+async def refresh_terms(session: AsyncSession, entity: str) -> int:
+    return await MatchKeyRepository(session).refresh_terms(entity, TABLES[entity])

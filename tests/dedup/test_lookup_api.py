@@ -1,0 +1,132 @@
+"""Duplicate lookup through the API, on records written through the API."""
+
+from __future__ import annotations
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.dedup.models import MatchKey
+
+
+@pytest.fixture
+async def steward(auth_headers) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return await auth_headers(role="data_steward")
+
+
+async def store(client: AsyncClient, headers: dict, plural: str, body: dict) -> str:
+    response = await client.post(f"/v1/{plural}", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def lookup(client: AsyncClient, headers: dict, entity: str, record: dict) -> dict:
+    response = await client.post(
+        "/v1/duplicates/lookup", json={"entity": entity, "record": record}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_keys_follow_every_write(
+    client: AsyncClient, steward: dict, session: AsyncSession
+) -> None:
+    record_id = await store(
+        client,
+        steward,
+        "contacts",
+        {"first_name": "Jean", "last_name": "Kerbrat", "email": "jk@acme.fr"},
+    )
+    keys = set(await session.scalars(select(MatchKey.key).where(MatchKey.record_id == record_id)))
+    assert any(k.startswith("email:") for k in keys)
+    await client.patch(
+        f"/v1/contacts/{record_id}",
+        json={"email": "jean.k@other.fr"},
+        headers=steward | {"If-Match": '"1"'},
+    )
+    after = set(await session.scalars(select(MatchKey.key).where(MatchKey.record_id == record_id)))
+    assert "email:jk@acme.fr" in keys and "email:jk@acme.fr" not in after
+    assert "email:jean.k@other.fr" in after
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe", "verdicts"),
+    [
+        pytest.param(
+            {"first_name": "Jean-Pierre", "last_name": "Kerbrat", "email": "jp.kerbrat@acme.fr"},
+            {"first_name": "jean pierre", "last_name": "KERBRAT", "email": "JP.Kerbrat@acme.fr"},
+            {"duplicate"},
+            id="same-email-case-and-accents",
+        ),
+        pytest.param(
+            {"first_name": "Robert", "last_name": "Lemoine", "phone": "06 11 22 33 44"},
+            {"first_name": "Bob", "last_name": "Lemoine", "phone": "+33611223344"},
+            {"duplicate", "possible"},
+            id="nickname-same-mobile",
+        ),
+    ],
+)
+async def test_contact_lookup_finds_the_stored_person(
+    client: AsyncClient, steward: dict, stored: dict, probe: dict, verdicts: set[str]
+) -> None:
+    record_id = await store(client, steward, "contacts", stored)
+    found = await lookup(client, steward, "contact", probe)
+    assert found["matches"], found
+    best = found["matches"][0]
+    assert best["id"] == record_id
+    assert best["verdict"] in verdicts
+    assert best["reasons"] and best["evidence"]
+
+
+async def test_company_lookup_and_stored_duplicates(client: AsyncClient, steward: dict) -> None:
+    phone = {"country": "US", "phone": "+1 914 499 1900"}
+    ibm = await store(client, steward, "companies", {"name": "IBM"} | phone)
+    dotted = await store(client, steward, "companies", {"name": "I.B.M"} | phone)
+    found = await lookup(client, steward, "company", {"name": "I B M"} | phone)
+    assert {m["id"] for m in found["matches"]} >= {ibm, dotted}
+    of_ibm = (await client.get(f"/v1/companies/{ibm}/duplicates", headers=steward)).json()
+    assert [m["id"] for m in of_ibm["matches"]] == [dotted]
+
+
+async def test_unrelated_records_are_not_matched(client: AsyncClient, steward: dict) -> None:
+    await store(
+        client,
+        steward,
+        "contacts",
+        {"first_name": "Alice", "last_name": "Durand", "email": "alice@durand.fr"},
+    )
+    found = await lookup(
+        client,
+        steward,
+        "contact",
+        {"first_name": "Marc", "last_name": "Leroy", "email": "marc@leroy.fr"},
+    )
+    assert found["matches"] == []
+
+
+async def test_lookup_scopes_and_input(client: AsyncClient, auth_headers) -> None:  # type: ignore[no-untyped-def]
+    sales = await auth_headers(role="sales")
+    ok = await client.post(
+        "/v1/duplicates/lookup", json={"entity": "contact", "record": {}}, headers=sales
+    )
+    assert ok.status_code == 200 and ok.json()["matches"] == []
+    auditor = await auth_headers(role="auditor")
+    refused = await client.post(
+        "/v1/duplicates/lookup", json={"entity": "contact", "record": {}}, headers=auditor
+    )
+    assert refused.status_code == 403
+    bad = await client.post(
+        "/v1/duplicates/lookup", json={"entity": "deal", "record": {}}, headers=sales
+    )
+    assert bad.status_code == 422
+    weird = await client.post(
+        "/v1/duplicates/lookup",
+        json={"entity": "company", "record": {"name": ["x"], "siren": 123, "phone": None}},
+        headers=sales,
+    )
+    assert weird.status_code == 200
+    missing = await client.get(
+        "/v1/contacts/00000000-0000-0000-0000-000000000000/duplicates", headers=sales
+    )
+    assert missing.status_code == 404
