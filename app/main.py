@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.audit.router import router as audit_router
 from app.auth.context import AuthContext
-from app.auth.principal_cache import PrincipalCache, PrincipalListener
+from app.auth.principal_cache import PrincipalCache, principal_listener
 from app.auth.router import router as auth_router
 from app.auth.service_accounts_router import router as service_accounts_router
 from app.auth.users_router import router as users_router
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings, settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        listener = PrincipalListener(
+        listener = principal_listener(
             make_listener_engine(settings.database_url), app.state.principal_cache
         )
         listener.start()
