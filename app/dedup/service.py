@@ -13,31 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.dedup import engine
 from app.dedup.repository import MatchKeyRepository
 from app.records.models import Company, Contact
+from app.validation.company import COMPANY_FIELDS
+from app.validation.contact import CONTACT_FIELDS
 
-RECORD_FIELDS = {
-    "contact": (
-        "civility",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "job_title",
-        "company_id",
-        "country",
-    ),
-    "company": (
-        "name",
-        "legal_form",
-        "siren",
-        "siret",
-        "vat_number",
-        "website",
-        "phone",
-        "street",
-        "postcode",
-        "city",
-        "country",
-    ),
+# The fields the matching engine reads: the validated ones (extra ones are ignored).
+RECORD_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "contact": CONTACT_FIELDS,
+    "company": COMPANY_FIELDS,
 }
 MODELS: Mapping[str, Any] = {"contact": Contact, "company": Company}
 TABLES = {"contact": "contacts", "company": "companies"}

@@ -15,7 +15,7 @@ from app.dedup import service as dedup
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, Kind
 from app.records.models import Company, ExternalRef
-from app.records.prepare import RecordInvalid
+from app.records.prepare import Prepared, RecordInvalid
 from app.records.repository import ExternalRefRepository, RecordRepository
 from app.validation.findings import error
 from app.validation.policy import ValidationPolicy
@@ -57,6 +57,24 @@ async def _check_company(session: AsyncSession, values: Mapping[str, object]) ->
         raise RecordInvalid([error("company_id", "company_id.unknown")])
 
 
+async def _column_values(
+    session: AsyncSession,
+    kind: Kind,
+    fields: Mapping[str, object],
+    policy: ValidationPolicy,
+    current: Any | None,
+) -> tuple[Prepared, dict[str, object]]:
+    """Validated, normalised values plus the fields validators do not judge (owner…)."""
+    prepared = kind.run_prepare(fields, policy, current)
+    values = dict(prepared.values)
+    for extra in kind.extra_fields:
+        if extra in fields and extra not in values:
+            values[extra] = fields[extra]
+    if kind is not COMPANIES:
+        await _check_company(session, values)
+    return prepared, values
+
+
 async def create(
     session: AsyncSession,
     kind: Kind,
@@ -67,13 +85,7 @@ async def create(
     source_system: str | None = None,
     external_refs: Sequence[tuple[str, str]] = (),
 ) -> Written:
-    prepared = kind.run_prepare(fields, policy, None)
-    values = dict(prepared.values)
-    for extra in kind.extra_fields:
-        if extra in fields and extra not in values:
-            values[extra] = fields[extra]
-    if kind is not COMPANIES:
-        await _check_company(session, values)
+    prepared, values = await _column_values(session, kind, fields, policy, None)
     refs = ExternalRefRepository(session)
     for system, external_id in external_refs:
         if await refs.find(kind.entity, system, external_id) is not None:
@@ -132,13 +144,7 @@ async def _apply(
         raise VersionMismatch(current_version=record.version)
     if record.status != "active":
         raise RecordNotActive(status=record.status)
-    prepared = kind.run_prepare(changes, policy, record)
-    values = dict(prepared.values)
-    for extra in kind.extra_fields:
-        if extra in changes and extra not in values:
-            values[extra] = changes[extra]
-    if kind is not COMPANIES:
-        await _check_company(session, values)
+    prepared, values = await _column_values(session, kind, changes, policy, record)
     changed = tuple(sorted(k for k, v in values.items() if getattr(record, k) != v))
     if not changed:
         return Written(record, False, ())
