@@ -29,7 +29,7 @@ _CITY_NOISE = re.compile(r"^(\d+(e|er|eme)?|cedex|arrondissement)$")  # "Paris 1
 
 def country(raw: object) -> str | None:
     """ISO 3166 alpha-2 code ("France", "fra", "FR" → "FR"), None when unknown."""
-    return to_alpha2(raw) if isinstance(raw, str) else None
+    return to_alpha2(raw[:MAX_INPUT]) if isinstance(raw, str) else None
 
 
 @dataclass(frozen=True, slots=True)

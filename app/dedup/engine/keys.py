@@ -20,6 +20,14 @@ from app.dedup.engine.people import sound
 PERSON, SOUND, NAME_SOUND = "name:", "ph:", "nph:"
 PREFIXES, SUFFIXES = "np:", "ns:"
 
+# Stored next to the term-frequency terms, blocking keys are told apart by their prefix:
+# "ed:", "co:", "fn:", "city:"… are terms only and must not form blocks.
+CONTACT_KEY_PREFIXES = frozenset({t.EMAIL, t.PHONE, PERSON, SOUND, PREFIXES, SUFFIXES})
+COMPANY_KEY_PREFIXES = frozenset(
+    {t.SIREN, t.DOMAIN, t.PHONE, t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND,
+     PREFIXES, SUFFIXES}
+)  # fmt: skip
+
 DEFAULT_MAX_BLOCK = 200  # records read for one key, at most
 DEFAULT_MAX_CANDIDATES = 1_000  # records read for one lookup, at most
 
@@ -62,6 +70,11 @@ def contact_keys(view: ContactView) -> frozenset[str]:
         keys.add(PREFIXES + last.compact[:4] + "|" + given)
         keys.add(SUFFIXES + last.compact[-4:] + "|" + given)
     return frozenset(keys)
+
+
+def is_blocking_key(key: str, prefixes: frozenset[str]) -> bool:
+    """Whether a stored string is a blocking key of the entity whose `prefixes` are given."""
+    return key[: key.find(":") + 1] in prefixes
 
 
 def bounded_keys(

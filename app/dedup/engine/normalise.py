@@ -25,7 +25,7 @@ from app.dedup.engine.channels import (
 )
 from app.dedup.engine.names import CompanyName, company_name
 from app.dedup.engine.people import PersonName, person_name
-from app.dedup.engine.text import digits
+from app.dedup.engine.text import MAX_INPUT, digits
 from app.validation.legal_forms import canonical_legal_form
 from app.validation.names import canonical_civility
 
@@ -77,7 +77,7 @@ class ContactView:
 
 def _text(fields: Mapping[str, object], name: str) -> str:
     value = fields.get(name)
-    return value if isinstance(value, str) else ""
+    return value[:MAX_INPUT] if isinstance(value, str) else ""
 
 
 def _identifiers(fields: Mapping[str, object]) -> tuple[str | None, str | None]:
@@ -117,10 +117,11 @@ def contact_view(fields: Mapping[str, object]) -> ContactView:
     land = country(fields.get("country"))
     number = phone(fields.get("phone"), land)
     mail = email(fields.get("email"))
-    company_id = fields.get("company_id")
+    company = fields.get("company_id")
+    company_id = "" if company is None or company == "" else str(company)[:MAX_INPUT]
     workplace = Workplace(
         landline=number.e164 if number and not number.is_mobile else "",
-        company_id=str(company_id) if company_id not in (None, "") else "",
+        company_id=company_id,
         domain=mail.domain if mail and not mail.is_free else "",
     )
     return ContactView(

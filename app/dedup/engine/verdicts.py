@@ -120,8 +120,12 @@ def company_result(
                 rules.append("same SIREN under another name: renamed?")
     elif level["siren"] == "else":
         rules.append("different SIREN: different legal entities")
-        related = verdict is not Verdict.DISTINCT or name_level in _STRONG_NAME
-        verdict = Verdict.RELATED if related or level["domain"] == "exact" else Verdict.DISTINCT
+        related = (
+            verdict is not Verdict.DISTINCT
+            or level["domain"] == "exact"
+            or (name_level in _STRONG_NAME and _name_is_rare(evidence, model))
+        )
+        verdict = Verdict.RELATED if related else Verdict.DISTINCT
     elif _branch_differs(left, right, name_level) and (
         verdict is not Verdict.DISTINCT
         or level["domain"] == "exact"

@@ -4,8 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.dedup.engine.keys import bounded_keys, company_keys, contact_keys
+from app.dedup.engine.keys import (
+    COMPANY_KEY_PREFIXES,
+    CONTACT_KEY_PREFIXES,
+    bounded_keys,
+    company_keys,
+    contact_keys,
+    is_blocking_key,
+)
 from app.dedup.engine.normalise import company_view, contact_view
+from app.dedup.engine.terms import company_terms, contact_terms
 
 
 def _company(**fields: object) -> frozenset[str]:
@@ -117,3 +125,16 @@ def test_bounded_keys_drops_big_blocks_and_keeps_the_rarest_first() -> None:
 def test_keys_never_raise_and_are_stable(fields: dict[str, str]) -> None:
     assert company_keys(company_view(fields)) == company_keys(company_view(fields))
     assert contact_keys(contact_view(fields)) == contact_keys(contact_view(fields))
+
+
+def test_blocking_keys_are_told_apart_from_terms_by_prefix() -> None:
+    company = company_view({"name": "Dupont", "siren": "732829320", "postcode": "69003"})
+    contact = contact_view({"first_name": "Jean", "last_name": "Martin", "company_id": "c1",
+                            "email": "jean.martin@acme.fr", "phone": "06 12 34 56 78"})  # fmt: skip
+    for keys, terms, prefixes in (
+        (company_keys(company), company_terms(company), COMPANY_KEY_PREFIXES),
+        (contact_keys(contact), contact_terms(contact), CONTACT_KEY_PREFIXES),
+    ):
+        assert all(is_blocking_key(k, prefixes) for k in keys)
+        term_only = terms - keys
+        assert term_only and not any(is_blocking_key(k, prefixes) for k in term_only)

@@ -283,3 +283,15 @@ def test_scoring_a_pair_takes_microseconds() -> None:
         score_companies(left, right, COMPANY_MODEL)
     per_pair = (time.perf_counter() - started) / rounds
     assert per_pair < 500e-6  # generous for a shared CI machine; bench/ reports the real figure
+
+
+def test_different_sirens_are_related_only_through_something_shared() -> None:
+    common = [company_view({"name": "Dupont", "siren": "732829320", "city": "Lyon"}),
+              company_view({"name": "Dupont", "siren": "552100554", "city": "Brest"})]  # fmt: skip
+    base = common + [company_view({"name": "Dupont"}) for _ in range(50)]
+    frequencies = _base(base, company_terms)
+    model = for_base_size(COMPANY_MODEL, frequencies.total)
+    assert score_companies(*common, model, frequencies).verdict is X
+    sharing = [company_view({"name": "Dupont", "siren": s, "website": "dupont-groupe.fr"})
+               for s in ("732829320", "552100554")]  # fmt: skip
+    assert score_companies(*sharing, model, frequencies).verdict is R
