@@ -23,6 +23,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.openapi_docs import DESCRIPTION, TAGS
 from app.core.problem_handlers import install_problem_handlers
 from app.core.settings import Settings, get_settings
+from app.dedup.review_router import router as review_router
 from app.dedup.router import router as duplicates_router
 from app.health.router import router as health_router
 from app.jobs.router import router as jobs_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         contacts_router,
         companies_router,
         duplicates_router,
+        review_router,
         jobs_router,
         audit_router,
     ):

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, String, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import true
 
 from app.core.db import Base
 
@@ -24,6 +37,8 @@ class MatchKey(Base):
     entity: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # False for a term only counted for its frequency ("fn:jean"): never a block to read.
+    blocking: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class TermCount(Base):
@@ -43,4 +58,35 @@ class BaseSize(Base):
     records: Mapped[int] = mapped_column(BigInteger)
     refreshed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class DuplicatePair(Base):
+    """A scored pair for review; a dismissed pair is never suggested again."""
+
+    __tablename__ = "duplicate_pairs"
+    __table_args__ = (
+        UniqueConstraint("entity", "left_id", "right_id", name="uq_duplicate_pairs_pair"),
+        CheckConstraint("left_id < right_id", name="ordered"),
+        Index("ix_duplicate_pairs_queue", "entity", "status", "verdict", "probability"),
+        Index("ix_duplicate_pairs_right", "right_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    entity: Mapped[str] = mapped_column(String(16))
+    left_id: Mapped[uuid.UUID] = mapped_column()  # the smaller id: one row per pair
+    right_id: Mapped[uuid.UUID] = mapped_column()
+    probability: Mapped[float] = mapped_column(Float)
+    verdict: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSONB)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    job_id: Mapped[uuid.UUID | None] = mapped_column()
+    decided_by_type: Mapped[str | None] = mapped_column(String(20))
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -29,9 +29,15 @@ class MatchKeyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def replace(self, entity: str, record_id: uuid.UUID, keys: Iterable[str]) -> None:
+    async def replace(
+        self, entity: str, record_id: uuid.UUID, keys: Iterable[str], terms: Iterable[str]
+    ) -> None:
         await self.session.execute(delete(MatchKey).where(MatchKey.record_id == record_id))
-        rows = [{"entity": entity, "key": k, "record_id": record_id} for k in sorted(set(keys))]
+        blocking = set(keys)
+        rows = [
+            {"entity": entity, "key": k, "record_id": record_id, "blocking": k in blocking}
+            for k in sorted(blocking | set(terms))
+        ]
         if rows:
             await self.session.execute(insert(MatchKey).on_conflict_do_nothing(), rows)
 

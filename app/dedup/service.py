@@ -59,11 +59,13 @@ def fields_of(entity: str, record: Any) -> dict[str, object]:
     return {f: getattr(record, f) for f in RECORD_FIELDS[entity]}
 
 
-def index_strings(entity: str, fields: Mapping[str, object]) -> frozenset[str]:
+def index_strings(
+    entity: str, fields: Mapping[str, object]
+) -> tuple[frozenset[str], frozenset[str]]:
     """Blocking keys and term-frequency terms of a record (pure)."""
     spec = ENGINES[entity]
     view = spec.view(fields)
-    return spec.keys(view) | spec.terms(view)
+    return spec.keys(view), spec.terms(view)
 
 
 async def index_record(session: AsyncSession, entity: str, record: Any) -> None:
@@ -72,7 +74,7 @@ async def index_record(session: AsyncSession, entity: str, record: Any) -> None:
     if record.status != "active":
         await repo.remove(record.id)
         return
-    await repo.replace(entity, record.id, index_strings(entity, fields_of(entity, record)))
+    await repo.replace(entity, record.id, *index_strings(entity, fields_of(entity, record)))
 
 
 async def forget_record(session: AsyncSession, record_id: uuid.UUID) -> None:

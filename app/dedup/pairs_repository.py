@@ -1,0 +1,129 @@
+"""SQL for the review queue and for what a scan reads in batches."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.dedup.models import DuplicatePair, MatchKey, TermCount
+
+
+class PairRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Store scored pairs; a pair already decided keeps its decision and score."""
+        if not rows:
+            return 0
+        stmt = insert(DuplicatePair).values(list(rows))
+        stmt = stmt.on_conflict_do_update(
+            constraint="uq_duplicate_pairs_pair",
+            set_={
+                "probability": stmt.excluded.probability,
+                "verdict": stmt.excluded.verdict,
+                "reasons": stmt.excluded.reasons,
+                "evidence": stmt.excluded.evidence,
+                "job_id": stmt.excluded.job_id,
+            },
+            where=DuplicatePair.status == "open",
+        )
+        result = await self.session.execute(stmt)
+        return result.rowcount or 0
+
+    async def get(self, pair_id: uuid.UUID, *, for_update: bool = False) -> DuplicatePair | None:
+        stmt = select(DuplicatePair).where(DuplicatePair.id == pair_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def page(
+        self,
+        *,
+        entity: str | None,
+        status: str | None,
+        verdict: str | None,
+        min_probability: float | None,
+        max_probability: float | None,
+        limit: int,
+        after: tuple[float, uuid.UUID] | None,
+    ) -> Sequence[DuplicatePair]:
+        """Most probable first, then by id: a stable order for cursors."""
+        p = DuplicatePair
+        stmt = select(p)
+        for column, value in ((p.entity, entity), (p.status, status), (p.verdict, verdict)):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        if min_probability is not None:
+            stmt = stmt.where(p.probability >= min_probability)
+        if max_probability is not None:
+            stmt = stmt.where(p.probability <= max_probability)
+        if after is not None:
+            probability, last_id = after
+            stmt = stmt.where(
+                or_(p.probability < probability, and_(p.probability == probability, p.id > last_id))
+            )
+        stmt = stmt.order_by(p.probability.desc(), p.id).limit(limit)
+        return (await self.session.scalars(stmt)).all()
+
+    async def close_for(self, record_ids: Collection[uuid.UUID], status: str) -> None:
+        """Open pairs that involve records no longer active leave the queue."""
+        ids = list(record_ids)
+        await self.session.execute(
+            update(DuplicatePair)
+            .where(DuplicatePair.status == "open")
+            .where(or_(DuplicatePair.left_id.in_(ids), DuplicatePair.right_id.in_(ids)))
+            .values(status=status)
+        )
+
+
+class ScanRepository:
+    """Reads a scan streams: records in id order, their keys, the members of their blocks."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def ids_after(
+        self, model: Any, after: uuid.UUID | None, limit: int, since: Any
+    ) -> list[uuid.UUID]:
+        stmt = select(model.id).where(model.status == "active")
+        if after is not None:
+            stmt = stmt.where(model.id > after)
+        if since is not None:
+            stmt = stmt.where(model.updated_at >= since)
+        return list(await self.session.scalars(stmt.order_by(model.id).limit(limit)))
+
+    async def count(self, model: Any, since: Any) -> int:
+        from sqlalchemy import func
+
+        stmt = select(func.count()).select_from(model).where(model.status == "active")
+        if since is not None:
+            stmt = stmt.where(model.updated_at >= since)
+        return await self.session.scalar(stmt) or 0
+
+    async def keys_of(self, entity: str, ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+        stmt = select(MatchKey.record_id, MatchKey.key).where(
+            MatchKey.entity == entity, MatchKey.record_id.in_(list(ids)), MatchKey.blocking
+        )
+        return [(rid, key) for rid, key in (await self.session.execute(stmt)).all()]
+
+    async def sizes(self, entity: str, keys: Collection[str]) -> dict[str, int]:
+        stmt = select(TermCount.term, TermCount.count).where(
+            TermCount.entity == entity, TermCount.term.in_(list(keys))
+        )
+        return {term: count for term, count in (await self.session.execute(stmt)).all()}
+
+    async def members(self, entity: str, keys: Collection[str]) -> list[tuple[str, uuid.UUID]]:
+        stmt = select(MatchKey.key, MatchKey.record_id).where(
+            MatchKey.entity == entity, MatchKey.key.in_(list(keys)), MatchKey.blocking
+        )
+        return [(key, rid) for key, rid in (await self.session.execute(stmt)).all()]
+
+    async def records(self, model: Any, ids: Collection[uuid.UUID]) -> Sequence[Any]:
+        stmt = select(model).where(model.id.in_(list(ids)), model.status == "active")
+        return (await self.session.scalars(stmt)).all()

@@ -1,0 +1,88 @@
+"""Batch scans and the review queue of scored pairs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from app.auth.deps import requires
+from app.auth.errors import auth_problem_responses
+from app.auth.principal import Principal
+from app.auth.scopes import Scope
+from app.core.db import DbSession
+from app.core.errors import problem_responses
+from app.core.pagination import InvalidCursor, Page, Pagination, decode_cursor, encode_cursor
+from app.dedup import review
+from app.dedup.review_schemas import Decision, PairRead, ScanRequest, ScanStarted
+
+router = APIRouter(tags=["duplicates"], responses=auth_problem_responses())
+CanRead = Annotated[Principal, requires(Scope.DUPLICATES_READ)]
+CanReview = Annotated[Principal, requires(Scope.DUPLICATES_REVIEW)]
+Probability = Annotated[float | None, Query(ge=0, le=1)]
+
+
+@router.post("/v1/duplicates/scans", status_code=202, response_model=ScanStarted)
+async def start_scan(body: ScanRequest, principal: CanReview, session: DbSession) -> ScanStarted:
+    """Scan all contacts or companies (or those changed since a time) in the background
+    worker; progress and the per-key report are at `/v1/jobs/{job_id}`. Scored pairs land in
+    the review queue; pairs already decided are left as they are."""
+    job = await review.start_scan(session, principal, body.entity, body.since)
+    return ScanStarted(job_id=job.id, status=job.status)
+
+
+def _after(cursor: str | None) -> tuple[float, uuid.UUID] | None:
+    if cursor is None:
+        return None
+    probability, last_id = decode_cursor(cursor, 2)
+    try:
+        return float(probability), uuid.UUID(last_id)
+    except ValueError as exc:
+        raise InvalidCursor() from exc
+
+
+@router.get(
+    "/v1/duplicate-pairs",
+    response_model=Page[PairRead],
+    responses=problem_responses(InvalidCursor),
+)
+async def list_duplicate_pairs(
+    principal: CanRead,
+    session: DbSession,
+    page: Pagination,
+    entity: Literal["contact", "company"] | None = None,
+    status: Literal["open", "confirmed", "dismissed", "merged"] | None = "open",
+    verdict: Literal["duplicate", "possible", "related"] | None = None,
+    min_probability: Probability = None,
+    max_probability: Probability = None,
+) -> Page[PairRead]:
+    """The review queue, most probable first."""
+    pairs = await review.list_pairs(
+        session,
+        entity=entity,
+        status=status,
+        verdict=verdict,
+        min_probability=min_probability,
+        max_probability=max_probability,
+        limit=page.limit + 1,
+        after=_after(page.cursor),
+    )
+    items = [PairRead.of(p) for p in pairs[: page.limit]]
+    more = len(pairs) > page.limit
+    cursor = encode_cursor(repr(items[-1].probability), items[-1].id) if more and items else None
+    return Page[PairRead](items=items, next_cursor=cursor)
+
+
+@router.post(
+    "/v1/duplicate-pairs/{pair_id}/decision",
+    response_model=PairRead,
+    responses=problem_responses(review.PairNotFound, review.PairAlreadyDecided),
+)
+async def decide_pair(
+    pair_id: uuid.UUID, body: Decision, principal: CanReview, session: DbSession
+) -> PairRead:
+    """Confirm (same real-world entity) or dismiss (different) a pair, with a reason. A
+    dismissed pair is never suggested again; decisions are audited."""
+    pair = await review.decide(session, principal, pair_id, body.decision, body.reason)
+    return PairRead.of(pair)

@@ -1,0 +1,139 @@
+"""A scan run by a real worker on committed data, then the review queue through the API."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from app.auth.scopes import Role
+from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
+from app.jobs.registry import registry
+from app.jobs.worker import Worker
+from app.main import create_app
+from tests.conftest import make_test_settings
+from tests.support.auth import bearer, user_token
+
+PEOPLE = [
+    {"first_name": "Jean-Pierre", "last_name": "Kerbrat", "email": "jp.kerbrat@acme.fr"},
+    {
+        "first_name": "jean pierre",
+        "last_name": "KERBRAT",
+        "email": "JP.Kerbrat@acme.fr",
+        "phone": "06 12 34 56 78",
+    },
+    {"first_name": "Alice", "last_name": "Durand", "email": "alice.durand@exemple.fr"},
+    {"first_name": "Marc", "last_name": "Leroy", "phone": "06 98 76 54 32"},
+]
+
+
+@pytest.fixture
+async def live(committed_url: str) -> AsyncIterator[tuple[AsyncClient, FastAPI, dict]]:
+    app = create_app(make_test_settings(committed_url))
+    transport = ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        async with app.state.sessionmaker.begin() as session:
+            _, token = await user_token(session, app.state.auth, Role.DATA_STEWARD)
+        yield client, app, bearer(token)
+
+
+async def run_jobs(url: str) -> None:
+    engine = create_async_engine(url)
+    worker = Worker(async_sessionmaker(engine), "test-worker", registry, poll_interval=0.05)
+    while await worker.run_once() is not None:
+        pass
+    await engine.dispose()
+
+
+@pytest.mark.committed
+async def test_scan_fills_the_queue_and_decisions_stick(live, committed_url: str) -> None:  # type: ignore[no-untyped-def]
+    client, _, headers = live
+    ids = []
+    for person in PEOPLE:
+        response = await client.post("/v1/contacts", json=person, headers=headers)
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+
+    started = await client.post("/v1/duplicates/scans", json={"entity": "contact"}, headers=headers)
+    assert started.status_code == 202, started.text
+    job_id = started.json()["job_id"]
+    await run_jobs(committed_url)
+
+    job = (await client.get(f"/v1/jobs/{job_id}", headers=headers)).json()
+    assert job["status"] == "succeeded", job
+    assert job["result"]["records"] == 4
+    assert job["result"]["pairs_stored"] == 1
+    by_key = {row["key"]: row for row in job["result"]["keys"]}
+    assert by_key["email"]["pairs"] >= 1
+
+    queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
+    assert len(queue) == 1
+    pair = queue[0]
+    assert {pair["left_id"], pair["right_id"]} == {ids[0], ids[1]}
+    assert pair["verdict"] in {"duplicate", "possible"} and pair["reasons"]
+
+    dismissed = await client.post(
+        f"/v1/duplicate-pairs/{pair['id']}/decision",
+        json={"decision": "dismiss", "reason": "homonymes"},
+        headers=headers,
+    )
+    assert dismissed.status_code == 200 and dismissed.json()["status"] == "dismissed"
+    again = await client.post(
+        f"/v1/duplicate-pairs/{pair['id']}/decision", json={"decision": "confirm"}, headers=headers
+    )
+    assert again.status_code == 409
+
+    # A second scan keeps the decision: the dismissed pair does not come back.
+    await client.post("/v1/duplicates/scans", json={"entity": "contact"}, headers=headers)
+    await run_jobs(committed_url)
+    open_pairs = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
+    assert open_pairs == []
+    all_pairs = (
+        await client.get("/v1/duplicate-pairs", params={"status": "dismissed"}, headers=headers)
+    ).json()["items"]
+    assert [p["id"] for p in all_pairs] == [pair["id"]]
+
+
+async def test_review_endpoints_refuse_bad_input(client: AsyncClient, auth_headers) -> None:  # type: ignore[no-untyped-def]
+    sales = await auth_headers(role="sales")
+    assert (
+        await client.post("/v1/duplicates/scans", json={"entity": "contact"}, headers=sales)
+    ).status_code == 403
+    steward = await auth_headers(role="data_steward")
+    bad = await client.post("/v1/duplicates/scans", json={"entity": "deal"}, headers=steward)
+    assert bad.status_code == 422
+    missing = await client.post(
+        f"/v1/duplicate-pairs/{uuid.uuid4()}/decision",
+        json={"decision": "confirm"},
+        headers=steward,
+    )
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "duplicate_pairs.not_found"
+    cursor = await client.get("/v1/duplicate-pairs", params={"cursor": "zz"}, headers=steward)
+    assert cursor.status_code == 400
+
+
+def test_candidate_pairs_each_once_and_counted_by_key() -> None:
+    a, b, c = sorted(uuid.uuid4() for _ in range(3))
+    stats = BlockingStats()
+    keys = usable_keys(
+        ["email:x", "name:y", "name:big", "phone:z"],
+        {"email:x": 2, "name:y": 3, "name:big": 999},
+        200,
+        stats,
+    )
+    assert keys == {"email:x", "name:y"}
+    assert stats.capped["name:"] == 1
+    members = {"email:x": [a, b], "name:y": [a, b, c]}
+    pairs = candidate_pairs(
+        {a: ["email:x", "name:y"], b: ["email:x", "name:y"]}, members, only_later=True, stats=stats
+    )
+    assert pairs == {(a, b), (a, c), (b, c)}
+    assert sum(stats.pairs.values()) == 3
