@@ -23,6 +23,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.openapi_docs import DESCRIPTION, TAGS
 from app.core.problem_handlers import install_problem_handlers
 from app.core.settings import Settings, get_settings
+from app.dedup.prevention import EntryRules
 from app.dedup.review_router import router as review_router
 from app.dedup.router import router as duplicates_router
 from app.health.router import router as health_router
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lock_timeout=timedelta(seconds=settings.idempotency_lock_timeout_s),
     )
     app.state.validation_policy = validation_policy(settings)
+    app.state.duplicate_rules = EntryRules(settings.duplicate_rules)
 
     install_problem_handlers(app)
     install_docs(app)

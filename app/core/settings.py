@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     secret_rotation_grace_h: int = Field(default=24, ge=0, le=720)
     inactive_user_days: int = Field(default=90, ge=1)
 
+    # {"contact": {"form": "block", "crm": "queue", "script": "warn", "manual": "warn"}, ...}
+    duplicate_rules: dict[
+        Literal["contact", "company"],
+        dict[
+            Literal["form", "crm", "script", "manual"], Literal["block", "warn", "queue", "allow"]
+        ],
+    ] = Field(default_factory=dict)
     idempotency_retention_h: int = Field(default=24, ge=1, le=720)
     idempotency_lock_timeout_s: int = Field(default=60, ge=5, le=3600)
 

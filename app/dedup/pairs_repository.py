@@ -13,6 +13,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.dedup.models import DuplicatePair, MatchKey, TermCount
 
 
+def pair_row(
+    entity: str, first: uuid.UUID, second: uuid.UUID, result: Any, job_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """The row of a scored pair, the smaller id on the left (one row per pair)."""
+    left, right = sorted((first, second))
+    return {
+        "id": uuid.uuid4(),
+        "entity": entity,
+        "left_id": left,
+        "right_id": right,
+        "probability": result.probability,
+        "verdict": result.verdict.value,
+        "reasons": list(result.reasons),
+        "evidence": [
+            {"field": e.field, "level": e.level, "weight": round(e.weight, 3)}
+            for e in result.evidence
+        ],
+        "job_id": job_id,
+        "status": "open",
+    }
+
+
 class PairRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

@@ -16,7 +16,7 @@ from app import jobs
 from app.dedup import engine
 from app.dedup import service as dedup
 from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
-from app.dedup.pairs_repository import PairRepository, ScanRepository
+from app.dedup.pairs_repository import PairRepository, ScanRepository, pair_row
 from app.jobs import JobContext
 
 BATCH = 500
@@ -52,7 +52,7 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
             batch_stats = BlockingStats()
             found = await _score_batch(reads, entity, spec, model, ids, since, batch_stats)
             stored = await PairRepository(session).upsert(
-                [_row(entity, ctx.job_id, pair, result) for pair, result in found]
+                [pair_row(entity, *pair, result, ctx.job_id) for pair, result in found]
             )
             after = ids[-1]
             totals["records"] += len(ids)
@@ -110,23 +110,3 @@ async def _score_batch(
             if result.verdict is not engine.Verdict.DISTINCT:
                 scored.append(((left, right), result))
     return scored
-
-
-def _row(
-    entity: str, job_id: uuid.UUID, pair: tuple[uuid.UUID, uuid.UUID], result: Any
-) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "entity": entity,
-        "left_id": pair[0],
-        "right_id": pair[1],
-        "probability": result.probability,
-        "verdict": result.verdict.value,
-        "reasons": list(result.reasons),
-        "evidence": [
-            {"field": e.field, "level": e.level, "weight": round(e.weight, 3)}
-            for e in result.evidence
-        ],
-        "job_id": job_id,
-        "status": "open",
-    }

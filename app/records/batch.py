@@ -61,6 +61,7 @@ async def run_batch(
     policy: ValidationPolicy,
     schema: type[BaseModel],
     lang: Lang,
+    entry: service.Entry | None = None,
 ) -> BatchResult:
     if request.match_on is not None and request.match_on not in _SUPPORTED_KEYS[kind.entity]:
         raise MatchKeyUnsupported(match_on=request.match_on)
@@ -69,7 +70,9 @@ async def run_batch(
         try:
             async with session.begin_nested():  # a failing row undoes only itself
                 results.append(
-                    await _one(session, kind, actor, request, policy, schema, lang, index, row)
+                    await _one(
+                        session, kind, actor, request, policy, schema, lang, index, row, entry
+                    )
                 )
         except _RowRejected as rejected:
             results.append(RowResult(index=index, status="rejected", errors=rejected.errors))
@@ -95,6 +98,7 @@ async def _one(
     lang: Lang,
     index: int,
     row: Mapping[str, Any],
+    entry: service.Entry | None,
 ) -> RowResult:
     try:
         body = schema.model_validate(row)
@@ -122,8 +126,12 @@ async def _one(
             policy,
             source_system=body.source_system,  # type: ignore[attr-defined]
             external_refs=refs,
+            entry=entry,
         )
-        return RowResult(index=index, status="created", id=written.record.id)
+        duplicates = [rid for rid, _ in written.duplicates]
+        return RowResult(
+            index=index, status="created", id=written.record.id, possible_duplicates=duplicates
+        )
     except RecordInvalid as invalid:
         raise _RowRejected(
             [

@@ -37,6 +37,9 @@ class RowResult(BaseModel):
     status: Literal["created", "updated", "skipped", "rejected", "unchanged"]
     id: uuid.UUID | None = None
     errors: list[RowError] = Field(default_factory=list)
+    possible_duplicates: list[uuid.UUID] = Field(
+        default_factory=list, description="Stored records this created row may duplicate"
+    )
 
 
 class BatchSummary(BaseModel):

@@ -18,6 +18,8 @@ from app.core.errors import problem_responses
 from app.core.idempotency import Idempotency, idempotent_responses
 from app.core.pagination import InvalidCursor, Page, Pagination, keyset_after, keyset_page
 from app.core.problem_handlers import language_of
+from app.dedup.prevention import DuplicateBlocked
+from app.dedup.schemas import match_read
 from app.records import service
 from app.records.batch import AtomicBatchRefused, MatchKeyUnsupported, run_batch
 from app.records.batch_schemas import BatchRequest, BatchResult
@@ -28,7 +30,18 @@ from app.records.errors import (
     VersionMismatch,
 )
 from app.records.filters import Common
-from app.records.http import InvalidIfMatch, Policy, etag, expected_version, read_models, to_read
+from app.records.http import (
+    AllowDuplicates,
+    ChannelQuery,
+    InvalidIfMatch,
+    Policy,
+    entry_for,
+    etag,
+    expected_version,
+    read_models,
+    to_read,
+    with_duplicates,
+)
 from app.records.kinds import Kind
 from app.records.prepare import RecordInvalid
 
@@ -57,20 +70,27 @@ def build_router(
     async def refs(session: DbSession, record: Any) -> list[Any]:
         return (await service.refs_of(session, [record.id]))[record.id]
 
+    created_schema = with_duplicates(read_schema)
+
     @router.post(
         "",
         status_code=201,
-        response_model=read_schema,
+        response_model=created_schema,
         operation_id=f"create_{label}",
-        responses=idempotent_responses(201, RecordInvalid, ExternalRefTaken),
+        responses=idempotent_responses(201, RecordInvalid, ExternalRefTaken, DuplicateBlocked),
     )
     async def create(
         body: create_schema,
+        request: Request,
         principal: CanWrite,
         session: DbSession,
         policy: Policy,
         idem: Idempotency,
+        channel: ChannelQuery = None,
+        allow_duplicates: AllowDuplicates = False,
     ) -> Any:
+        entry = entry_for(request, principal, channel, allow_duplicates)
+
         async def work() -> Any:
             fields = body.model_dump(exclude={"source_system", "external_refs"}, exclude_unset=True)
             written = await service.create(
@@ -81,8 +101,11 @@ def build_router(
                 policy,
                 source_system=body.source_system,
                 external_refs=[(r.system, r.id) for r in body.external_refs],
+                entry=entry,
             )
-            return to_read(read_schema, written.record, await refs(session, written.record))
+            read = to_read(read_schema, written.record, await refs(session, written.record))
+            matches = [match_read(rid, result) for rid, result in written.duplicates]
+            return created_schema(**read.model_dump(), possible_duplicates=matches)
 
         return await idem.run(
             body,
@@ -218,6 +241,8 @@ def build_router(
         session: DbSession,
         policy: Policy,
         response: Response,
+        channel: ChannelQuery = None,
+        allow_duplicates: AllowDuplicates = False,
     ) -> Any:
         version = expected_version(request, required=False)
         written = await service.upsert_by_ref(
@@ -229,6 +254,7 @@ def build_router(
             body.model_dump(exclude_unset=True),
             policy,
             expected_version=version,
+            entry=entry_for(request, principal, channel, allow_duplicates),
         )
         if written.created:
             response.status_code = 201
@@ -253,10 +279,14 @@ def build_router(
         session: DbSession,
         policy: Policy,
         idem: Idempotency,
+        channel: ChannelQuery = None,
+        allow_duplicates: AllowDuplicates = False,
     ) -> Any:
+        entry = entry_for(request, principal, channel, allow_duplicates)
+
         async def work() -> BatchResult:
             return await run_batch(
-                session, kind, principal, body, policy, create_schema, language_of(request)
+                session, kind, principal, body, policy, create_schema, language_of(request), entry
             )
 
         return await idem.run(body, status_code=200, work=work)

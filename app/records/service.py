@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.principal import Principal
+from app.dedup import prevention
 from app.dedup import service as dedup
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, Kind
@@ -26,6 +27,16 @@ class Written:
     record: Any
     created: bool
     changed_fields: tuple[str, ...]
+    duplicates: tuple[tuple[uuid.UUID, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """How a create came in, for the duplicate rules (see app.dedup.prevention)."""
+
+    rules: prevention.EntryRules
+    channel: prevention.Channel
+    confirmed: bool = False
 
 
 async def get(session: AsyncSession, kind: Kind, record_id: uuid.UUID) -> Any:
@@ -84,12 +95,18 @@ async def create(
     *,
     source_system: str | None = None,
     external_refs: Sequence[tuple[str, str]] = (),
+    entry: Entry | None = None,
 ) -> Written:
     prepared, values = await _column_values(session, kind, fields, policy, None)
     refs = ExternalRefRepository(session)
     for system, external_id in external_refs:
         if await refs.find(kind.entity, system, external_id) is not None:
             raise ExternalRefTaken(system=system)
+    check = None
+    if entry is not None:
+        check = await prevention.check(
+            session, entry.rules, kind.entity, values, entry.channel, confirmed=entry.confirmed
+        )
     record = kind.model(
         id=uuid.uuid4(),
         status="active",
@@ -103,6 +120,8 @@ async def create(
     for system, external_id in external_refs:
         await refs.add(kind.entity, record.id, system, external_id)
     await dedup.index_record(session, kind.entity, record)
+    if check is not None:
+        await prevention.after_create(session, kind.entity, record.id, check)
     changed = tuple(sorted(k for k, v in values.items() if v not in (None, [], "")))
     await audit.record(
         session,
@@ -112,7 +131,7 @@ async def create(
         entity_id=record.id,
         fields=changed,
     )
-    return Written(record, True, changed)
+    return Written(record, True, changed, tuple(check.matches) if check else ())
 
 
 async def update(
@@ -177,6 +196,7 @@ async def upsert_by_ref(
     *,
     expected_version: int | None,
     source_system: str | None = None,
+    entry: Entry | None = None,
 ) -> Written:
     """Create the record the CRM calls (system, id), or update the one it already is."""
     ref = await ExternalRefRepository(session).find(kind.entity, system, external_id)
@@ -189,6 +209,7 @@ async def upsert_by_ref(
             policy,
             source_system=source_system or system,
             external_refs=[(system, external_id)],
+            entry=entry,
         )
     record = await RecordRepository(session).get(kind.model, ref.record_id, for_update=True)
     if record is None:
