@@ -1,0 +1,134 @@
+"""Entry-time duplicate lookup through the HTTP API, with N generated contacts stored.
+
+Loads N contacts (and N/10 companies) from the seeded generator straight into an embedded
+PostgreSQL (records and their blocking keys, as a write would store them), recounts term
+frequencies as a scan does, then times `POST /v1/duplicates/lookup` for probes drawn from
+the generated records (so most have a stored twin) from 1 and 4 concurrent callers.
+
+Run: python -m bench.dedup_lookup --contacts 100000 [--probes 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.dedup import service as dedup
+from app.dedup.models import MatchKey
+from app.records.models import Company, Contact
+from bench.generate import generate
+from bench.server import client_token, migrated_database, running_server
+
+CHUNK = 2_000
+CONTACT_FIELDS = ("civility", "first_name", "last_name", "email", "phone", "job_title", "country")
+COMPANY_FIELDS = ("name", "siren", "siret", "website", "phone", "street", "postcode", "city")
+
+
+async def load(url: str, n: int, seed: int) -> list[dict[str, Any]]:
+    companies, contacts = generate(max(n // 10, 100), n, 0.05, seed)
+    engine = create_async_engine(url)
+    company_ids = {c["id"]: uuid.uuid4() for c in companies}
+    started = time.perf_counter()
+    async with engine.begin() as conn:
+        for entity, table, records, fields in (
+            ("company", Company.__table__, companies, COMPANY_FIELDS),
+            ("contact", Contact.__table__, contacts, CONTACT_FIELDS),
+        ):
+            for i in range(0, len(records), CHUNK):
+                rows, keys = [], []
+                for record in records[i : i + CHUNK]:
+                    rid = company_ids[record["id"]] if entity == "company" else uuid.uuid4()
+                    values = {f: (record.get(f) or None) for f in fields}
+                    if entity == "contact":
+                        values["company_id"] = company_ids.get(str(record.get("company_id")))
+                        values["country"] = "FR"
+                    row = {
+                        "id": rid,
+                        "status": "active",
+                        "version": 1,
+                        "created_by_type": "system",
+                        "quality_issues": [],
+                    } | values
+                    rows.append(row)
+                    blocking, terms = dedup.index_strings(entity, values)
+                    keys += [
+                        {"entity": entity, "key": k, "record_id": rid, "blocking": k in blocking}
+                        for k in blocking | terms
+                    ]
+                await conn.execute(insert(table), rows)
+                await conn.execute(insert(MatchKey.__table__), keys)
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("ANALYZE")
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    async with async_sessionmaker(engine).begin() as session:
+        await dedup.refresh_terms(session, "contact")
+        await dedup.refresh_terms(session, "company")
+    await engine.dispose()
+    print(
+        f"loaded {len(contacts):,} contacts and {len(companies):,} companies "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+    return contacts
+
+
+async def timed(port: int, token: str, probes: list[dict[str, Any]], callers: int) -> list[float]:
+    latencies: list[float] = []
+    queue = list(probes)
+
+    async def caller(client: httpx.AsyncClient) -> None:
+        while queue:
+            probe = queue.pop()
+            body = {"entity": "contact", "record": {f: probe.get(f) for f in CONTACT_FIELDS}}
+            start = time.perf_counter()
+            response = await client.post("/v1/duplicates/lookup", content=json.dumps(body))
+            latencies.append((time.perf_counter() - start) * 1000)
+            response.raise_for_status()
+
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+        await asyncio.gather(*(caller(client) for _ in range(callers)))
+    return latencies
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--probes", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with migrated_database() as url:
+        contacts = asyncio.run(load(url, args.contacts, args.seed))
+        probes = random.Random(args.seed).sample(contacts, min(args.probes, len(contacts)))
+        with running_server({"DATABASE_URL": url}) as port:
+            token = client_token(port, url, "duplicates:read")
+            asyncio.run(timed(port, token, probes[:50], 1))  # warm-up
+            rows = []
+            for callers in (1, 4):
+                samples = asyncio.run(timed(port, token, probes, callers))
+                rows.append((callers, samples))
+    print("| contacts stored | callers | lookups | median ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|---|---|")
+    for callers, samples in rows:
+        print(
+            f"| {args.contacts:,} | {callers} | {len(samples)} | {pct(samples, 50):.1f} | "
+            f"{pct(samples, 95):.1f} | {pct(samples, 99):.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
