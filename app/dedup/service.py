@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,34 @@ async def forget_record(session: AsyncSession, record_id: uuid.UUID) -> None:
     await MatchKeyRepository(session).remove(record_id)
 
 
+class ViewCache:
+    """Normalised views of stored records by (entity, id, version).
+
+    Building a view (phone parsing, name folding) costs several times more than scoring a
+    pair, and the same records come back as candidates lookup after lookup. A new version
+    of a record is a new key, so an entry is never stale; old versions age out.
+    """
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self._views: OrderedDict[tuple[str, uuid.UUID, int], Any] = OrderedDict()
+        self._max = max_entries
+
+    def view(self, entity: str, record: Any) -> Any:
+        key = (entity, record.id, record.version)
+        found = self._views.get(key)
+        if found is not None:
+            self._views.move_to_end(key)
+            return found
+        made = ENGINES[entity].view(fields_of(entity, record))
+        self._views[key] = made
+        if len(self._views) > self._max:
+            self._views.popitem(last=False)
+        return made
+
+
+_VIEWS = ViewCache()
+
+
 @dataclass(frozen=True, slots=True)
 class Lookup:
     matches: list[tuple[uuid.UUID, engine.MatchResult]]
@@ -120,7 +149,7 @@ async def lookup(
         if ids
         else []
     )
-    views = [(r.id, spec.view(fields_of(entity, r))) for r in records]
+    views = [(r.id, _VIEWS.view(entity, r)) for r in records]
     frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
     base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])
     model = engine.for_base_size(spec.model, max(base, MIN_BASE_SIZE))

@@ -130,3 +130,21 @@ async def test_lookup_scopes_and_input(client: AsyncClient, auth_headers) -> Non
         "/v1/contacts/00000000-0000-0000-0000-000000000000/duplicates", headers=sales
     )
     assert missing.status_code == 404
+
+
+def test_view_cache_follows_record_versions() -> None:
+    from types import SimpleNamespace
+
+    from app.dedup.service import RECORD_FIELDS, ViewCache
+
+    cache = ViewCache(max_entries=2)
+    fields = dict.fromkeys(RECORD_FIELDS["contact"]) | {"last_name": "Kerbrat"}
+    record = SimpleNamespace(id="r1", version=1, **fields)
+    first = cache.view("contact", record)
+    assert cache.view("contact", record) is first  # served from the cache
+    record.version, record.last_name = 2, "Le Goff"
+    second = cache.view("contact", record)
+    assert second is not first and second.last_name != first.last_name
+    for n in range(3):  # bounded: the oldest entries go
+        cache.view("contact", SimpleNamespace(id=f"x{n}", version=1, **fields))
+    assert cache.view("contact", record) is not second
