@@ -14,8 +14,15 @@ from app.auth.scopes import Scope
 from app.core.db import DbSession
 from app.core.errors import problem_responses
 from app.core.pagination import InvalidCursor, Page, Pagination, decode_cursor, encode_cursor
-from app.dedup import review
-from app.dedup.review_schemas import Decision, PairRead, ScanRequest, ScanStarted
+from app.dedup import reports, review
+from app.dedup.review_schemas import (
+    Decision,
+    OriginRow,
+    PairRead,
+    PrecisionRow,
+    ScanRequest,
+    ScanStarted,
+)
 
 router = APIRouter(tags=["duplicates"], responses=auth_problem_responses())
 CanRead = Annotated[Principal, requires(Scope.DUPLICATES_READ)]
@@ -86,3 +93,24 @@ async def decide_pair(
     dismissed pair is never suggested again; decisions are audited."""
     pair = await review.decide(session, principal, pair_id, body.decision, body.reason)
     return PairRead.of(pair)
+
+
+Entity = Literal["contact", "company"]
+
+
+@router.get("/v1/duplicate-pairs/precision", response_model=list[PrecisionRow])
+async def decision_precision(
+    principal: CanRead, session: DbSession, entity: Entity = "contact"
+) -> list[PrecisionRow]:
+    """Precision of each verdict and probability band, measured on the stewards' decisions:
+    the evidence for moving the `duplicate` and `possible` thresholds."""
+    return [PrecisionRow(**row) for row in await reports.precision(session, entity)]
+
+
+@router.get("/v1/duplicates/origins", response_model=list[OriginRow])
+async def duplicate_origins(
+    principal: CanRead, session: DbSession, entity: Entity = "contact"
+) -> list[OriginRow]:
+    """Which source systems and which users or service accounts create the duplicates (the
+    later record of every open or confirmed pair), most first."""
+    return [OriginRow(**row) for row in await reports.origins(session, entity)]

@@ -62,3 +62,19 @@ class PairRead(BaseModel):
             decision_reason=pair.decision_reason,
             created_at=pair.created_at,
         )
+
+
+class PrecisionRow(BaseModel):
+    verdict: str
+    band: str = Field(description="Probability band")
+    confirmed: int
+    dismissed: int
+    open: int
+    precision: float | None = Field(description="confirmed / decided; null when none decided")
+
+
+class OriginRow(BaseModel):
+    source_system: str | None
+    created_by_type: str | None
+    created_by_id: uuid.UUID | None
+    pairs: int

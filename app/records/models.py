@@ -31,7 +31,10 @@ class RecordColumns:
         ARRAY(String(64)), default=list, server_default="{}"
     )
     last_interaction_at: Mapped[datetime | None] = mapped_column(TIMESTAMP, index=True)
-    created_at: Mapped[datetime] = mapped_column(TIMESTAMP, server_default=func.now(), index=True)
+    # clock time, not the transaction's start: rows of one batch keep their order
+    created_at: Mapped[datetime] = mapped_column(
+        TIMESTAMP, server_default=func.clock_timestamp(), index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(
         TIMESTAMP, server_default=func.now(), onupdate=func.now(), index=True
     )
