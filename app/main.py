@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.audit.router import router as audit_router
 from app.auth.context import AuthContext
+from app.auth.form_keys_router import router as form_keys_router
 from app.auth.principal_cache import PrincipalCache, principal_listener
 from app.auth.router import router as auth_router
 from app.auth.service_accounts_router import router as service_accounts_router
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         users_router,
         service_accounts_router,
+        form_keys_router,
         validation_router,
         contacts_router,
         companies_router,

@@ -6,14 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
-from fastapi.security import OAuth2, SecurityScopes
+from fastapi.security import APIKeyHeader, OAuth2, SecurityScopes
 
+from app.auth import form_keys
 from app.auth.context import AuthContext
 from app.auth.errors import InvalidAccessToken, MissingScope, NotAuthenticated
 from app.auth.principal import Principal
 from app.auth.principal_service import principal_for
 from app.auth.scopes import Scope
 from app.auth.tokens import InvalidToken
+from app.core.request_context import current_client_ip
+from app.core.timeutil import utcnow
 
 TOKEN_URL = "/v1/auth/token"  # noqa: S105 (a path, not a secret)
 SCOPE_DESCRIPTIONS = {s.value: s.name.replace("_", " ").lower() for s in Scope}
@@ -75,6 +78,35 @@ async def get_principal(
     missing = set(security_scopes.scopes) - {s.value for s in principal.scopes}
     if missing:
         raise MissingScope(missing=sorted(missing))
+    request.state.principal = principal
+    return principal
+
+
+form_key_header = APIKeyHeader(
+    name="X-Form-Key",
+    scheme_name="FormKey",
+    description="A publishable form key (validation only, from the key's allowed origins)",
+    auto_error=False,
+)
+
+
+async def get_validation_caller(
+    security_scopes: SecurityScopes,
+    request: Request,
+    token: Annotated[str | None, Depends(oauth2)],
+    form_key: Annotated[str | None, Depends(form_key_header)],
+) -> Principal:
+    """A token with the route's scopes, or, from a browser, a publishable form key."""
+    if token is not None or not form_key:
+        return await get_principal(security_scopes, request, token)
+    principal = await form_keys.caller_for(
+        request.app.state.sessionmaker,
+        request.app.state.auth,
+        form_key,
+        request.headers.get("origin"),
+        current_client_ip(),
+        utcnow(),
+    )
     request.state.principal = principal
     return principal
 

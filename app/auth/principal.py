@@ -8,7 +8,7 @@ from typing import Literal
 
 from app.auth.scopes import Scope
 
-ActorType = Literal["user", "service_account", "system", "anonymous"]
+ActorType = Literal["user", "service_account", "system", "anonymous", "form_key"]
 
 
 @dataclass(frozen=True, slots=True)

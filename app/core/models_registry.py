@@ -4,6 +4,7 @@ from app.core.db import Base
 
 metadata = Base.metadata
 import app.audit.models  # noqa: E402
+import app.auth.form_keys_models  # noqa: E402
 import app.auth.models  # noqa: E402
 import app.core.idempotency_models  # noqa: E402
 import app.dedup.models  # noqa: E402

@@ -22,6 +22,7 @@ TAGS = [
     },
     {"name": "users", "description": "People, roles and the governance report (`users:manage`)."},
     {"name": "service accounts", "description": "Machine identities (`users:manage`)."},
+    {"name": "form keys", "description": "Publishable keys for web forms (`users:manage`)."},
     {"name": "validation", "description": "Stateless checks for web forms (`validate`)."},
     {"name": "contacts", "description": "Contacts (`records:read`, `records:write`)."},
     {"name": "companies", "description": "Companies (`records:read`, `records:write`)."},

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Request, Security
 
-from app.auth.deps import requires
-from app.auth.errors import auth_problem_responses
+from app.auth.deps import get_validation_caller
+from app.auth.errors import TooManyAttempts, auth_problem_responses
+from app.auth.form_keys import FormKeyRefused
 from app.auth.principal import Principal
 from app.auth.scopes import Scope
+from app.core.errors import problem_responses
 from app.core.problem_handlers import language_of
 from app.records.http import Policy
 from app.records.schemas import ValidationResult
 from app.validation.company import validate_company
 from app.validation.contact import validate_contact
 
-router = APIRouter(prefix="/v1/validate", tags=["validation"], responses=auth_problem_responses())
-CanValidate = Annotated[Principal, requires(Scope.VALIDATE)]
+router = APIRouter(
+    prefix="/v1/validate",
+    tags=["validation"],
+    responses=auth_problem_responses() | problem_responses(FormKeyRefused, TooManyAttempts),
+)
+# A token with `validate`, or a publishable form key sent by a web form (X-Form-Key).
+CanValidate = Annotated[Principal, Security(get_validation_caller, scopes=[Scope.VALIDATE.value])]
 
 CONTACT_EXAMPLE = {
     "civility": "madame",
