@@ -90,3 +90,16 @@ class DuplicatePair(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class DuplicateCluster(Base):
+    """Membership of the clusters the last full scan found (one row per record)."""
+
+    __tablename__ = "duplicate_clusters"
+    __table_args__ = (Index("ix_duplicate_clusters_cluster", "entity", "cluster_id"),)
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    cluster_id: Mapped[uuid.UUID] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    job_id: Mapped[uuid.UUID | None] = mapped_column()

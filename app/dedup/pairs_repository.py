@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.dedup.models import DuplicatePair, MatchKey, TermCount
+from app.dedup.models import DuplicateCluster, DuplicatePair, MatchKey, TermCount
 
 
 def pair_row(
@@ -149,3 +149,64 @@ class ScanRepository:
     async def records(self, model: Any, ids: Collection[uuid.UUID]) -> Sequence[Any]:
         stmt = select(model).where(model.id.in_(list(ids)), model.status == "active")
         return (await self.session.scalars(stmt)).all()
+
+
+class ClusterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def confident_links(self, entity: str) -> list[tuple[uuid.UUID, uuid.UUID, float]]:
+        p = DuplicatePair
+        stmt = select(p.left_id, p.right_id, p.probability).where(
+            p.entity == entity,
+            p.verdict == "duplicate",
+            p.status.in_(("open", "confirmed")),
+        )
+        return [(a, b, prob) for a, b, prob in (await self.session.execute(stmt)).all()]
+
+    async def replace(
+        self, entity: str, groups: Sequence[frozenset[uuid.UUID]], job_id: uuid.UUID | None
+    ) -> None:
+        await self.session.execute(
+            delete(DuplicateCluster).where(DuplicateCluster.entity == entity)
+        )
+        rows = []
+        for group in groups:
+            cluster_id = uuid.uuid4()
+            rows += [
+                {
+                    "entity": entity,
+                    "record_id": rid,
+                    "cluster_id": cluster_id,
+                    "size": len(group),
+                    "job_id": job_id,
+                }
+                for rid in group
+            ]
+        for start in range(0, len(rows), 5_000):
+            await self.session.execute(insert(DuplicateCluster), rows[start : start + 5_000])
+
+    async def page(
+        self, entity: str, *, min_size: int, limit: int, after: tuple[int, uuid.UUID] | None
+    ) -> list[tuple[uuid.UUID, int, list[uuid.UUID]]]:
+        """Biggest clusters first, each with its members."""
+        c = DuplicateCluster
+        heads = (
+            select(c.cluster_id, c.size)
+            .where(c.entity == entity, c.size >= min_size)
+            .group_by(c.cluster_id, c.size)
+        )
+        if after is not None:
+            size, last = after
+            heads = heads.having(or_(c.size < size, and_(c.size == size, c.cluster_id > last)))
+        heads = heads.order_by(c.size.desc(), c.cluster_id).limit(limit)
+        found = (await self.session.execute(heads)).all()
+        ids = [cluster_id for cluster_id, _ in found]
+        members: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+        if ids:
+            rows = await self.session.execute(
+                select(c.cluster_id, c.record_id).where(c.entity == entity, c.cluster_id.in_(ids))
+            )
+            for cluster_id, record_id in rows.all():
+                members[cluster_id].append(record_id)
+        return [(cluster_id, size, sorted(members[cluster_id])) for cluster_id, size in found]

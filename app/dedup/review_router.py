@@ -15,7 +15,9 @@ from app.core.db import DbSession
 from app.core.errors import problem_responses
 from app.core.pagination import InvalidCursor, Page, Pagination, decode_cursor, encode_cursor
 from app.dedup import reports, review
+from app.dedup.pairs_repository import ClusterRepository
 from app.dedup.review_schemas import (
+    ClusterRead,
     Decision,
     OriginRow,
     PairRead,
@@ -114,3 +116,35 @@ async def duplicate_origins(
     """Which source systems and which users or service accounts create the duplicates (the
     later record of every open or confirmed pair), most first."""
     return [OriginRow(**row) for row in await reports.origins(session, entity)]
+
+
+@router.get(
+    "/v1/duplicates/clusters",
+    response_model=Page[ClusterRead],
+    responses=problem_responses(InvalidCursor),
+)
+async def list_clusters(
+    principal: CanRead,
+    session: DbSession,
+    page: Pagination,
+    entity: Entity = "contact",
+    min_size: Annotated[int, Query(ge=2, le=1000)] = 2,
+) -> Page[ClusterRead]:
+    """Groups of records the last full scan found to be one real-world entity (linked by
+    `duplicate` verdicts, cut so that every member links to at least half of its cluster),
+    biggest first."""
+    after = None
+    if page.cursor is not None:
+        size, last_id = decode_cursor(page.cursor, 2)
+        try:
+            after = (int(size), uuid.UUID(last_id))
+        except ValueError as exc:
+            raise InvalidCursor() from exc
+    found = await ClusterRepository(session).page(
+        entity, min_size=min_size, limit=page.limit + 1, after=after
+    )
+    items = [ClusterRead(id=cid, size=size, record_ids=ids) for cid, size, ids in found]
+    more = len(items) > page.limit
+    items = items[: page.limit]
+    cursor = encode_cursor(items[-1].size, items[-1].id) if more and items else None
+    return Page[ClusterRead](items=items, next_cursor=cursor)

@@ -78,3 +78,9 @@ class OriginRow(BaseModel):
     created_by_type: str | None
     created_by_id: uuid.UUID | None
     pairs: int
+
+
+class ClusterRead(BaseModel):
+    id: uuid.UUID
+    size: int
+    record_ids: list[uuid.UUID]

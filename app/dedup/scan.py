@@ -16,7 +16,12 @@ from app import jobs
 from app.dedup import engine
 from app.dedup import service as dedup
 from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
-from app.dedup.pairs_repository import PairRepository, ScanRepository, pair_row
+from app.dedup.pairs_repository import (
+    ClusterRepository,
+    PairRepository,
+    ScanRepository,
+    pair_row,
+)
 from app.jobs import JobContext
 
 BATCH = 500
@@ -65,7 +70,16 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
             )
         await ctx.report(totals["records"], total, message="dedup.scan.comparing")
         ctx.stop_point()
+    clustered = 0
+    if since is None:  # clusters describe the whole base: only a full scan rebuilds them
+        await ctx.report(totals["records"], total, message="dedup.scan.clustering")
+        async with ctx.unit() as session:
+            repo = ClusterRepository(session)
+            groups = engine.clusters(await repo.confident_links(entity))
+            await repo.replace(entity, groups, ctx.job_id)
+            clustered = len(groups)
     return {
+        "clusters": clustered,
         "entity": entity,
         "records": totals["records"],
         "pairs_stored": totals["stored"],

@@ -73,6 +73,10 @@ async def test_scan_fills_the_queue_and_decisions_stick(live, committed_url: str
     by_key = {row["key"]: row for row in job["result"]["keys"]}
     assert by_key["email"]["pairs"] >= 1
 
+    clusters = (await client.get("/v1/duplicates/clusters", headers=headers)).json()["items"]
+    # the one confident link makes one cluster of the two Kerbrat records
+    assert job["result"]["clusters"] == job["result"]["by_verdict"]["duplicate"] == 1
+    assert [sorted(c["record_ids"]) for c in clusters] == [sorted(ids[:2])]
     queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
     assert len(queue) == 1
     pair = queue[0]
