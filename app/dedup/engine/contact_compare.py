@@ -32,6 +32,13 @@ def _one_typo_apart(a: str, b: str, jaro_winkler: float) -> bool:
     return JaroWinkler.normalized_similarity(a, b) >= jaro_winkler
 
 
+def _shortened(a: str, b: str) -> bool:
+    """A short form no table lists ("Élo" for "Élodie"); "Jean" and "Jeanne" or "Louis" and
+    "Louise" are other names, hence three letters cut at least."""
+    short, full = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 3 and len(full) - len(short) >= 3 and full.startswith(short)
+
+
 def _initials_agree(a: PersonName, b: PersonName) -> bool:
     """ "J." or "J-P" typed for "Jean-Pierre"."""
     if a.is_initials == b.is_initials:
@@ -46,6 +53,10 @@ FIRST_NAME = Comparison(
         Level("exact", lambda a, b: a.compact == b.compact, _names_terms(t.FIRST_NAME)),
         Level("nickname", lambda a, b: bool(a.canonical & b.canonical), _names_terms(t.FIRST_NAME)),
         Level("initials", _initials_agree),
+        Level(
+            "shortened",  # one word each: "Jean" is not "Jean-Luc" cut short, it is a name
+            lambda a, b: len(a.words) == len(b.words) == 1 and _shortened(a.compact, b.compact),
+        ),
         Level(
             "similar",
             lambda a, b: _sounds_alike(a, b) or _one_typo_apart(a.compact, b.compact, 0.9),
@@ -88,8 +99,22 @@ PERSONAL_EMAIL = Comparison(
             ),
             lambda a, b: (t.EMAIL_DOMAIN + a.domain,),
         ),
+        Level(
+            # "jean.martin2@" next to "jean.martin@": the mail server gave the name to someone
+            # else first, so a second person with that name holds it (evidence against)
+            "numbered_apart",
+            lambda a, b: (
+                a.domain == b.domain
+                and _digits(a.local) != _digits(b.local)
+                and _letters(a.local) == _letters(b.local)
+            ),
+        ),
     ),
 )
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isdigit())
 
 
 def _digits(text: str) -> str:
@@ -124,6 +149,25 @@ WORKPLACE = Comparison(
     comparable=_shares_part,
 )
 
+
+def _same_title_words(a: str, b: str) -> bool:
+    """ "Directeur commercial" / "Directrice commerciale", "DAF" / "DAF adjoint"."""
+    words_a, words_b = set(a.split()), set(b.split())
+    return (
+        JaroWinkler.normalized_similarity(a, b) >= 0.9 or words_a <= words_b or words_b <= words_a
+    )
+
+
+# Titles are re-typed freely and change with promotions, so a different title is only weak
+# evidence; it is what tells apart a father and son who share a name and a firm.
+JOB_TITLE = Comparison(
+    "job_title",
+    (
+        Level("exact", lambda a, b: a == b, lambda a, b: (t.JOB_TITLE + a,)),
+        Level("similar", _same_title_words),
+    ),
+)
+
 CONTACT_COMPARISONS: tuple[Comparison, ...] = (
     FIRST_NAME,
     LAST_NAME,
@@ -131,4 +175,5 @@ CONTACT_COMPARISONS: tuple[Comparison, ...] = (
     Comparison("mobile", (exact(t.PHONE),)),
     WORKPLACE,
     Comparison("civility", (exact(),)),
+    JOB_TITLE,
 )

@@ -180,6 +180,7 @@ CONTACT_MODEL = MatchModel(
             # read within the pattern "one side typed initials": the initial agrees for
             # nearly every match and for one random pair in fifteen
             initials=W(0.95, 0.07),
+            shortened=W(0.02, 0.003),
             similar=W(0.06, 0.003),
             **{"else": W(0.03, 1.0)},
         ),
@@ -187,7 +188,7 @@ CONTACT_MODEL = MatchModel(
             _ct["last_name"],
             exact=W(0.88, 0.0, 1.0),
             same_core=W(0.02, 0.0, 2.0),
-            similar=W(0.07, 5e-5, 5.0),
+            similar=W(0.07, 5e-5, 2.0),
             **{"else": W(0.03, 1.0)},
         ),
         _field(
@@ -195,6 +196,9 @@ CONTACT_MODEL = MatchModel(
             exact=W(0.7, 0.0, 0.02),
             same_local=W(0.06, 0.0, 0.5),
             similar_local=W(0.04, 0.0, 0.02),
+            # read among pairs that already agree on the name, as the mail server's numbering
+            # depends on it: most same-name pairs at one domain are told apart this way
+            numbered_apart=W(0.003, 0.5),
             **{"else": W(0.2, 1.0)},
         ),
         _field(_ct["mobile"], exact=W(0.8, 0.0, 0.05), **{"else": W(0.2, 1.0)}),
@@ -206,6 +210,12 @@ CONTACT_MODEL = MatchModel(
             **{"else": W(0.15, 1.0)},
         ),
         _field(_ct["civility"], exact=W(0.97, 0.5), **{"else": W(0.03, 0.5)}),
+        _field(
+            _ct["job_title"],
+            exact=W(0.5, 0.05, 1.0),
+            similar=W(0.15, 0.05),
+            **{"else": W(0.3, 0.93)},
+        ),
     ),
     dependencies=(
         # relatives in a small firm: 1 colleague pair in 50 shares a surname
@@ -219,7 +229,11 @@ CONTACT_MODEL = MatchModel(
         ),
         # "jean.martin@" is what any Jean Martin gets: a shared email name follows the name
         Dependency(
-            "last_name", frozenset({"exact"}), "personal_email", frozenset({"same_local"}), 0.2
+            "last_name",
+            frozenset({"exact", "same_core", "similar"}),
+            "personal_email",
+            frozenset({"same_local"}),
+            0.2,
         ),
     ),
     default_terms=MappingProxyType(
@@ -230,6 +244,11 @@ CONTACT_MODEL = MatchModel(
             t.COMPANY: (0.0, 5.0),
             t.EMAIL_DOMAIN: (0.0, 5.0),
             t.LOCAL_PART: (0.0, 2.0),
+            t.JOB_TITLE: (0.05, 1.0),
         }
     ),
+    # same name at the same firm with nothing personal agreeing is where the independence
+    # assumption fails (relatives, father and son): below 0.8 such pairs are more often
+    # namesakes than duplicates, so they are not worth a reviewer's time
+    possible_at=0.8,
 )

@@ -25,7 +25,7 @@ from app.dedup.engine.channels import (
 )
 from app.dedup.engine.names import CompanyName, company_name
 from app.dedup.engine.people import PersonName, person_name
-from app.dedup.engine.text import MAX_INPUT, digits
+from app.dedup.engine.text import MAX_INPUT, digits, fold
 from app.validation.legal_forms import canonical_legal_form
 from app.validation.names import canonical_civility
 
@@ -73,6 +73,7 @@ class ContactView:
     mobile: str | None  # E.164 of a mobile phone: it belongs to one person
     workplace: Workplace | None
     country: str | None
+    job_title: str | None = None  # folded ("directrice achats")
 
 
 def _text(fields: Mapping[str, object], name: str) -> str:
@@ -135,4 +136,5 @@ def contact_view(fields: Mapping[str, object]) -> ContactView:
         if any((workplace.landline, workplace.company_id, workplace.domain))
         else None,
         country=land,
+        job_title=fold(fields.get("job_title")) or None,
     )

@@ -18,8 +18,8 @@ from app.dedup.engine.names import acronym_variants
 from app.dedup.engine.normalise import CompanyView, ContactView
 
 # contacts
-EMAIL, LOCAL_PART, PHONE, FIRST_NAME, LAST_NAME, COMPANY, EMAIL_DOMAIN = (
-    "email:", "local:", "phone:", "fn:", "ln:", "co:", "ed:",
+EMAIL, LOCAL_PART, PHONE, FIRST_NAME, LAST_NAME, COMPANY, EMAIL_DOMAIN, JOB_TITLE = (
+    "email:", "local:", "phone:", "fn:", "ln:", "co:", "ed:", "jt:",
 )  # fmt: skip
 # companies
 SIREN, SIRET, DOMAIN, NAME, BASE, FINGERPRINT, ACRONYM, POSTCODE, CITY = (
@@ -39,6 +39,8 @@ def contact_terms(view: ContactView) -> frozenset[str]:
         terms.add(FIRST_NAME + view.first_name.compact)
     if view.last_name:
         terms.add(LAST_NAME + view.last_name.compact)
+    if view.job_title:
+        terms.add(JOB_TITLE + view.job_title)
     if view.workplace:
         work = view.workplace
         terms.update(

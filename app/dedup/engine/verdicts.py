@@ -61,6 +61,7 @@ _CONTACT_PHRASES = {
     ("first_name", "exact"): "same first name",
     ("first_name", "nickname"): "first names match as nickname and full name",
     ("first_name", "initials"): "first-name initials match",
+    ("first_name", "shortened"): "one first name is a short form of the other",
     ("first_name", "similar"): "similar first names",
     ("first_name", "else"): "different first names",
     ("last_name", "exact"): "same last name",
@@ -70,6 +71,7 @@ _CONTACT_PHRASES = {
     ("personal_email", "exact"): "same personal email",
     ("personal_email", "same_local"): "same email name at another domain",
     ("personal_email", "similar_local"): "near-identical email at the same domain",
+    ("personal_email", "numbered_apart"): "same email name numbered apart: another person?",
     ("personal_email", "else"): "different personal emails",
     ("mobile", "exact"): "same mobile phone",
     ("mobile", "else"): "different mobile phones",
@@ -78,6 +80,9 @@ _CONTACT_PHRASES = {
     ("workplace", "same_domain"): "same email domain",
     ("workplace", "else"): "different companies",
     ("civility", "else"): "different civilities",
+    ("job_title", "exact"): "same job title",
+    ("job_title", "similar"): "similar job titles",
+    ("job_title", "else"): "different job titles",
 }
 
 

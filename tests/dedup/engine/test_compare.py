@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from app.dedup.engine.company_compare import ADDRESS, NAME
 from app.dedup.engine.compare import ELSE, Comparison, exact, jaro_winkler
-from app.dedup.engine.contact_compare import FIRST_NAME, LAST_NAME, PERSONAL_EMAIL, WORKPLACE
+from app.dedup.engine.contact_compare import (
+    FIRST_NAME,
+    JOB_TITLE,
+    LAST_NAME,
+    PERSONAL_EMAIL,
+    WORKPLACE,
+)
 from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL
 from app.dedup.engine.normalise import company_view, contact_view
 
@@ -84,6 +90,11 @@ def test_address_levels(a: tuple, b: tuple, level: str | None) -> None:
         pytest.param("first_name", "Sylvie", "S.", "initials", id="initial"),
         pytest.param("first_name", "Isabelle", "Isabelel", "similar", id="typo"),
         pytest.param("first_name", "Marie", "Yann", "else", id="other"),
+        pytest.param("first_name", "Élodie", "ELO", "shortened", id="short-form"),
+        pytest.param("first_name", "Apolline", "Apo", "shortened", id="short-form-2"),
+        pytest.param("first_name", "Jean", "Jeanne", "similar", id="feminine-not-short"),
+        pytest.param("first_name", "Louis", "Louise", "similar", id="one-letter-not-short"),
+        pytest.param("first_name", "Al", "Alexandrine", "else", id="too-short-to-tell"),
         pytest.param("last_name", "de La Fontaine", "Fontaine", "same_core", id="particle"),
         pytest.param("last_name", "Martin-Dupont", "Martin", "same_core", id="double-name"),
         pytest.param("last_name", "Dupont", "Dupond", "similar", id="sounds-alike"),
@@ -103,7 +114,22 @@ def test_person_name_levels(field: str, a: str, b: str, level: str) -> None:
         pytest.param("jean.martin@acme.fr", "Jean.Martin@ACME.fr", "exact", id="case"),
         pytest.param("jean.martin@acme.fr", "jean.martin@gmail.com", "same_local", id="moved"),
         pytest.param("jean.martin@acme.fr", "jean.matrin@acme.fr", "similar_local", id="typo"),
-        pytest.param("jean.martin@acme.fr", "jean.martin2@acme.fr", "else", id="numbered-namesake"),
+        pytest.param(
+            "jean.martin@acme.fr", "jean.martin2@acme.fr", "numbered_apart", id="numbered-namesake"
+        ),
+        pytest.param(
+            "jean.martin3@acme.fr", "jean.martin12@acme.fr", "numbered_apart", id="both-numbered"
+        ),
+        pytest.param(
+            "jean.martin2@acme.fr",
+            "jean.martin2@gmail.com",
+            "same_local",
+            id="same-number-elsewhere",
+        ),
+        pytest.param(
+            "jean.martin@acme.fr", "jean.martin2@gmail.com", "else", id="numbered-at-another-domain"
+        ),
+        pytest.param("j.martin@acme.fr", "jean.martin@acme.fr", "else", id="second-alias"),
         pytest.param("a.martin@acme.fr", "m.martin@acme.fr", "else", id="relative"),
         pytest.param("jean.martin@acme.fr", "contact@acme.fr", None, id="role-mailbox"),
     ],
@@ -111,6 +137,24 @@ def test_person_name_levels(field: str, a: str, b: str, level: str) -> None:
 def test_personal_email_levels(a: str, b: str, level: str | None) -> None:
     left, right = contact_view({"email": a}), contact_view({"email": b})
     assert _level(PERSONAL_EMAIL, left.personal_email, right.personal_email) == level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        pytest.param("Directrice Achats", "directrice achats", "exact", id="case"),
+        pytest.param("Président", "PRESIDENT", "exact", id="accents"),
+        pytest.param("Directeur commercial", "Directrice commerciale", "similar", id="gender"),
+        pytest.param("DAF", "DAF adjoint", "similar", id="more-words"),
+        pytest.param("Comptable", "Gérant", "else", id="other"),
+        pytest.param("Comptable", "", None, id="missing"),
+        pytest.param("Comptable", "  -- ", None, id="punctuation-only"),
+        pytest.param("Ｃｏｍｐｔａｂｌｅ", "comptable", "exact", id="full-width"),
+    ],
+)
+def test_job_title_levels(a: str, b: str, level: str | None) -> None:
+    left, right = contact_view({"job_title": a}), contact_view({"job_title": b})
+    assert _level(JOB_TITLE, left.job_title, right.job_title) == level
 
 
 def test_workplace_needs_a_common_kind_of_evidence() -> None:

@@ -124,7 +124,13 @@ CONTACT_CASES = [
                  {X}, "different first names", id="relatives-in-a-family-firm"),
     pytest.param({"first_name": "Jean", "last_name": "Martin", "email": "jean.martin@acme.fr"},
                  {"first_name": "Jean", "last_name": "Martin", "email": "jean.martin2@acme.fr"},
-                 {P, X}, "different personal emails", id="numbered-namesake-at-same-domain"),
+                 {X}, "numbered apart", id="numbered-namesake-at-same-domain"),
+    pytest.param({"first_name": "Jean", "last_name": "Martin", "email": "jean.martin@gmail.com"},
+                 {"first_name": "Jean", "last_name": "Martins", "email": "jean.martin@orange.fr"},
+                 {X}, "same email name at another domain", id="email-name-follows-similar-name"),
+    pytest.param({"first_name": "Élodie", "last_name": "Kerbrat", "phone": "06 12 34 56 78"},
+                 {"first_name": "Élo", "last_name": "KERBRAT", "phone": "0612345678"},
+                 {D}, "short form", id="short-form-same-mobile"),
     pytest.param({"first_name": "Anne", "last_name": "Roux", "email": "anne.roux@acme.fr"},
                  {"first_name": "Paul", "last_name": "Petit", "email": "paul.petit@acme.fr"},
                  {X}, "same email domain", id="colleagues-same-domain"),
@@ -140,6 +146,67 @@ def test_contact_cases(a: dict, b: dict, verdicts: set, reason: str) -> None:
 
 def _base(views: list, terms) -> TermFrequencies:
     return TermFrequencies.of(terms(v) for v in views)
+
+
+# Scored inside a base of 3,000 contacts where the firm (switchboard, record, mail domain)
+# has eight people, as a namesake pair at a family firm is met in practice.
+FAMILY_FIRM_CASES = [
+    pytest.param({"first_name": "Jean", "last_name": "Kerbrat", "email": "jean.kerbrat@acme.fr",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Gérant"},
+                 {"first_name": "Jean", "last_name": "Kerbrat", "email": "jean.kerbrat2@acme.fr",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Gérant"},
+                 {X}, "numbered apart", id="father-and-son-in-the-family-firm"),
+    pytest.param({"first_name": "Jean", "last_name": "Kerbrat", "email": "jean.kerbrat@acme.fr",
+                  "phone": "06 12 34 56 78", "company_id": "c1"},
+                 {"first_name": "Jean", "last_name": "Kerbrat", "email": "jkerbrat@acme.fr",
+                  "phone": "+33 6 12 34 56 78", "company_id": "c1"},
+                 {D}, "same mobile", id="second-email-at-same-firm-same-mobile"),
+    pytest.param({"first_name": "Jean", "last_name": "Kerbrat", "civility": "M.",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Président"},
+                 {"first_name": "Jean", "last_name": "Kerbrat", "civility": "Monsieur",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Président"},
+                 {P}, "same job title", id="no-identifier-at-most-possible"),
+    pytest.param({"first_name": "Camille", "last_name": "Kerbrat", "civility": "Mme",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Gérante"},
+                 {"first_name": "Camille", "last_name": "Kerbrat", "civility": "M.",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Comptable"},
+                 {X}, "different civilities", id="siblings-different-gender-and-title"),
+    pytest.param({"first_name": "Yann", "last_name": "Kerbrat", "civility": "M.",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Président"},
+                 {"first_name": "Yann", "last_name": "Kerbrat", "civility": "M.",
+                  "phone": SWITCHBOARD, "company_id": "c1", "job_title": "Technicien"},
+                 {X}, "different job titles", id="same-name-same-firm-other-title"),
+]  # fmt: skip
+_TITLES = ("Gérant", "Comptable", "Commercial", "Assistante", "Président", "Technicien")
+_FIRST = "Jean Marie Camille Pierre Anne Louis Julie Paul Sophie Luc Claire Michel Élodie Yann"
+
+
+@pytest.fixture(scope="module")
+def family_firm_base() -> list:
+    others = [
+        {"first_name": _FIRST.split()[i % 14], "last_name": f"Name{i}", "job_title": _TITLES[i % 6],
+         "company_id": f"c{i % 900 + 2}", "email": f"q{i}.name{i}@firm{i % 900}.fr"}
+        for i in range(3000)
+    ]  # fmt: skip
+    staff = [
+        {"first_name": f"S{i}", "last_name": "Kerbrat" if i < 3 else f"Staff{i}",
+         "phone": SWITCHBOARD, "company_id": "c1", "email": f"s{i}@acme.fr"}
+        for i in range(6)
+    ]  # fmt: skip
+    return [contact_view(r) for r in others + staff]
+
+
+@pytest.mark.parametrize(("a", "b", "verdicts", "reason"), FAMILY_FIRM_CASES)
+def test_namesakes_in_a_family_firm(
+    family_firm_base: list, a: dict, b: dict, verdicts: set, reason: str
+) -> None:
+    pair = [contact_view(a), contact_view(b)]
+    frequencies = _base(family_firm_base + pair, contact_terms)
+    model = for_base_size(CONTACT_MODEL, frequencies.total)
+    result = score_contacts(*pair, model, frequencies)
+    assert result.verdict in verdicts, result
+    assert any(reason in r for r in result.reasons), result.reasons
+    assert score_contacts(pair[1], pair[0], model, frequencies).verdict is result.verdict
 
 
 def test_a_rare_surname_is_stronger_evidence_than_a_common_one() -> None:
