@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -66,18 +67,31 @@ def decode_cursor(cursor: str, arity: int) -> list[str]:
     return values
 
 
-def keyset_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    """The (created_at, id) position a cursor points after, for lists ordered that way."""
+K = TypeVar("K")
+
+
+def keyset_position(cursor: str | None, parse: Callable[[str], K]) -> tuple[K, uuid.UUID] | None:
+    """The (sort key, id) position a cursor points after; `parse` reads the sort key and
+    raises ValueError on anything it does not accept."""
     if cursor is None:
         return None
-    created, last_id = decode_cursor(cursor, 2)
+    key, last_id = decode_cursor(cursor, 2)
     try:
-        moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None:
-            raise ValueError("naive time")
-        return moment, uuid.UUID(last_id)
+        return parse(key), uuid.UUID(last_id)
     except ValueError as exc:
         raise InvalidCursor() from exc
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("naive time")
+    return moment
+
+
+def keyset_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The (created_at, id) position a cursor points after, for lists ordered that way."""
+    return keyset_position(cursor, _aware)
 
 
 def keyset_page(items: list[T], limit: int, position: Any) -> Page[T]:

@@ -13,7 +13,7 @@ from app.auth.principal import Principal
 from app.auth.scopes import Scope
 from app.core.db import DbSession
 from app.core.errors import problem_responses
-from app.core.pagination import InvalidCursor, Page, Pagination, decode_cursor, encode_cursor
+from app.core.pagination import InvalidCursor, Page, Pagination, encode_cursor, keyset_position
 from app.dedup import reports, review
 from app.dedup.pairs_repository import ClusterRepository
 from app.dedup.review_schemas import (
@@ -41,16 +41,6 @@ async def start_scan(body: ScanRequest, principal: CanReview, session: DbSession
     return ScanStarted(job_id=job.id, status=job.status)
 
 
-def _after(cursor: str | None) -> tuple[float, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    probability, last_id = decode_cursor(cursor, 2)
-    try:
-        return float(probability), uuid.UUID(last_id)
-    except ValueError as exc:
-        raise InvalidCursor() from exc
-
-
 @router.get(
     "/v1/duplicate-pairs",
     response_model=Page[PairRead],
@@ -75,7 +65,7 @@ async def list_duplicate_pairs(
         min_probability=min_probability,
         max_probability=max_probability,
         limit=page.limit + 1,
-        after=_after(page.cursor),
+        after=keyset_position(page.cursor, float),
     )
     items = [PairRead.of(p) for p in pairs[: page.limit]]
     more = len(pairs) > page.limit
@@ -133,13 +123,7 @@ async def list_clusters(
     """Groups of records the last full scan found to be one real-world entity (linked by
     `duplicate` verdicts, cut so that every member links to at least half of its cluster),
     biggest first."""
-    after = None
-    if page.cursor is not None:
-        size, last_id = decode_cursor(page.cursor, 2)
-        try:
-            after = (int(size), uuid.UUID(last_id))
-        except ValueError as exc:
-            raise InvalidCursor() from exc
+    after = keyset_position(page.cursor, int)
     found = await ClusterRepository(session).page(
         entity, min_size=min_size, limit=page.limit + 1, after=after
     )
