@@ -28,6 +28,7 @@ from app.dedup.prevention import EntryRules
 from app.dedup.review_router import router as review_router
 from app.dedup.router import router as duplicates_router
 from app.health.router import router as health_router
+from app.jobs.embedded import EmbeddedWorker
 from app.jobs.router import router as jobs_router
 from app.records.routers import companies_router, contacts_router
 from app.validation.policy import ValidationPolicy
@@ -64,9 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             make_listener_engine(settings.database_url), app.state.principal_cache
         )
         listener.start()
+        worker = EmbeddedWorker(app.state.sessionmaker, settings.database_url)
+        if settings.runs_embedded_worker:
+            worker.start()
         try:
             yield
         finally:
+            await worker.stop()
             await listener.stop()
             await listener.engine.dispose()
             await engine.dispose()

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
             Literal["form", "crm", "script", "manual"], Literal["block", "warn", "queue", "allow"]
         ],
     ] = Field(default_factory=dict)
+    # Run background jobs inside the API process (None: only in development). Production
+    # runs `crm-dq worker` processes instead: a scan's CPU work would slow requests.
+    embedded_worker: bool | None = None
     idempotency_retention_h: int = Field(default=24, ge=1, le=720)
     idempotency_lock_timeout_s: int = Field(default=60, ge=5, le=3600)
 
@@ -105,6 +108,10 @@ class Settings(BaseSettings):
                 '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
         return self
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        return self.env == "development" if self.embedded_worker is None else self.embedded_worker
 
     @cached_property
     def uses_embedded_db(self) -> bool:

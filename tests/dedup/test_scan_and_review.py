@@ -141,3 +141,30 @@ def test_candidate_pairs_each_once_and_counted_by_key() -> None:
     )
     assert pairs == {(a, b), (a, c), (b, c)}
     assert sum(stats.pairs.values()) == 3
+
+
+@pytest.mark.committed
+async def test_the_api_process_runs_scans_when_asked(committed_url: str) -> None:
+    import asyncio
+
+    app = create_app(make_test_settings(committed_url, embedded_worker=True))
+    transport = ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        async with app.state.sessionmaker.begin() as session:
+            _, token = await user_token(session, app.state.auth, Role.DATA_STEWARD)
+        headers = bearer(token)
+        for person in PEOPLE[:2]:
+            assert (await client.post("/v1/contacts", json=person, headers=headers)).is_success
+        job_id = (
+            await client.post("/v1/duplicates/scans", json={"entity": "contact"}, headers=headers)
+        ).json()["job_id"]
+        status = None
+        for _ in range(300):
+            status = (await client.get(f"/v1/jobs/{job_id}", headers=headers)).json()["status"]
+            if status in {"succeeded", "failed"}:
+                break
+            await asyncio.sleep(0.05)
+        assert status == "succeeded"
