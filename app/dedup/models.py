@@ -103,3 +103,23 @@ class DuplicateCluster(Base):
     cluster_id: Mapped[uuid.UUID] = mapped_column()
     size: Mapped[int] = mapped_column()
     job_id: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class CompanyAlias(Base):
+    """Another name of a company (acronym, former name, trade name) and the name it stands for.
+
+    Matching reads a company under its canonical name, so "Big Blue" meets "IBM" once
+    somebody (or a rename) said so.
+    """
+
+    __tablename__ = "company_aliases"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    alias: Mapped[str] = mapped_column(String(200))
+    alias_key: Mapped[str] = mapped_column(String(200), unique=True)
+    canonical: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # acronym | former_name | trade_name
+    source: Mapped[str] = mapped_column(String(16))  # manual | rename | merge
+    created_by_type: Mapped[str] = mapped_column(String(20))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

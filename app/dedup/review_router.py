@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import requires
 from app.auth.errors import auth_problem_responses
@@ -13,10 +13,20 @@ from app.auth.principal import Principal
 from app.auth.scopes import Scope
 from app.core.db import DbSession
 from app.core.errors import problem_responses
-from app.core.pagination import InvalidCursor, Page, Pagination, encode_cursor, keyset_position
-from app.dedup import reports, review
+from app.core.pagination import (
+    InvalidCursor,
+    Page,
+    Pagination,
+    decode_cursor,
+    encode_cursor,
+    keyset_position,
+)
+from app.dedup import aliases, reports, review
+from app.dedup import service as dedup
 from app.dedup.pairs_repository import ClusterRepository
 from app.dedup.review_schemas import (
+    AliasCreate,
+    AliasRead,
     ClusterRead,
     Decision,
     OriginRow,
@@ -132,3 +142,52 @@ async def list_clusters(
     items = items[: page.limit]
     cursor = encode_cursor(items[-1].size, items[-1].id) if more and items else None
     return Page[ClusterRead](items=items, next_cursor=cursor)
+
+
+def _alias_read(entry) -> AliasRead:  # type: ignore[no-untyped-def]
+    return AliasRead(
+        id=entry.id,
+        alias=entry.alias,
+        canonical=entry.canonical,
+        kind=entry.kind,
+        source=entry.source,
+        created_at=entry.created_at,
+    )
+
+
+@router.post(
+    "/v1/duplicates/aliases",
+    status_code=201,
+    response_model=AliasRead,
+    responses=problem_responses(aliases.AliasTaken, aliases.AliasUnusable),
+)
+async def create_alias(body: AliasCreate, principal: CanReview, session: DbSession) -> AliasRead:
+    """Teach the matcher another name of a company (acronym, former name, trade name):
+    companies stored or looked up under the alias are then read under the canonical name.
+    Renames add former names by themselves."""
+    entry = await aliases.add(session, principal, body.alias, body.canonical, body.kind)
+    await dedup.reindex_name(session, entry.alias_key)
+    await session.refresh(entry)
+    return _alias_read(entry)
+
+
+@router.get("/v1/duplicates/aliases", response_model=Page[AliasRead])
+async def list_aliases(principal: CanRead, session: DbSession, page: Pagination) -> Page[AliasRead]:
+    """The alias dictionary, by alias."""
+    after = decode_cursor(page.cursor, 1)[0] if page.cursor else None
+    found = await aliases.list_all(session, page.limit + 1, after)
+    items = [_alias_read(e) for e in found[: page.limit]]
+    more = len(found) > page.limit
+    cursor = encode_cursor(found[page.limit - 1].alias_key) if more else None
+    return Page[AliasRead](items=items, next_cursor=cursor)
+
+
+@router.delete(
+    "/v1/duplicates/aliases/{alias_id}",
+    status_code=204,
+    responses=problem_responses(aliases.AliasNotFound),
+)
+async def delete_alias(alias_id: uuid.UUID, principal: CanReview, session: DbSession) -> Response:
+    """Forget an alias (records keep their keys until they are written or rescanned)."""
+    await aliases.remove(session, principal, alias_id)
+    return Response(status_code=204)

@@ -84,3 +84,20 @@ class ClusterRead(BaseModel):
     id: uuid.UUID
     size: int
     record_ids: list[uuid.UUID]
+
+
+class AliasCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alias: str = Field(min_length=1, max_length=200, examples=["Big Blue"])
+    canonical: str = Field(min_length=1, max_length=200, examples=["IBM"])
+    kind: Literal["acronym", "former_name", "trade_name"] = "trade_name"
+
+
+class AliasRead(BaseModel):
+    id: uuid.UUID
+    alias: str
+    canonical: str
+    kind: str
+    source: str
+    created_at: datetime

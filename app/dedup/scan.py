@@ -111,8 +111,11 @@ async def _score_batch(
         members[key].append(record_id)
     pairs = candidate_pairs(keys_by_record, members, only_later=since is None, stats=stats)
     involved = {record for pair in pairs for record in pair}
-    records = await reads.records(dedup.MODELS[entity], involved)
-    views = {r.id: spec.view(dedup.fields_of(entity, r)) for r in records}
+    records = list(await reads.records(dedup.MODELS[entity], involved))
+    fields = await dedup.canonical_fields(
+        reads.session, entity, [dedup.fields_of(entity, r) for r in records]
+    )
+    views = {r.id: spec.view(f) for r, f in zip(records, fields, strict=True)}
     terms: set[str] = set()
     for view in views.values():
         terms |= spec.terms(view)

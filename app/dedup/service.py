@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.dedup import engine
+from app.dedup import aliases, engine
 from app.dedup.repository import MatchKeyRepository
 from app.records.models import Company, Contact
 from app.validation.company import COMPANY_FIELDS
@@ -75,7 +75,31 @@ async def index_record(session: AsyncSession, entity: str, record: Any) -> None:
     if record.status != "active":
         await repo.remove(record.id)
         return
-    await repo.replace(entity, record.id, *index_strings(entity, fields_of(entity, record)))
+    fields = await canonical_fields(session, entity, [fields_of(entity, record)])
+    await repo.replace(entity, record.id, *index_strings(entity, fields[0]))
+
+
+async def canonical_fields(
+    session: AsyncSession, entity: str, many: list[Mapping[str, object]]
+) -> list[Mapping[str, object]]:
+    """Companies are matched under their canonical name (see app.dedup.aliases)."""
+    if entity != "company":
+        return many
+    canon = await aliases.canonical_names(session, (f.get("name") for f in many))
+    return [aliases.substitute(f, canon) for f in many] if canon else many
+
+
+async def reindex_name(session: AsyncSession, alias_key: str) -> int:
+    """Re-index the companies stored under a name that just became an alias."""
+    ids = await MatchKeyRepository(session).candidates(
+        "company", [engine.terms.NAME + alias_key], exclude=None, limit=10_000
+    )
+    records = (
+        (await session.scalars(select(Company).where(Company.id.in_(ids)))).all() if ids else []
+    )
+    for record in records:
+        await index_record(session, "company", record)
+    return len(records)
 
 
 async def forget_record(session: AsyncSession, record_id: uuid.UUID) -> None:
@@ -91,16 +115,19 @@ class ViewCache:
     """
 
     def __init__(self, max_entries: int = 50_000) -> None:
-        self._views: OrderedDict[tuple[str, uuid.UUID, int], Any] = OrderedDict()
+        self._views: OrderedDict[tuple[str, uuid.UUID, int, object], Any] = OrderedDict()
         self._max = max_entries
 
-    def view(self, entity: str, record: Any) -> Any:
-        key = (entity, record.id, record.version)
+    def view(self, entity: str, record: Any, fields: Mapping[str, object] | None = None) -> Any:
+        """`fields` when they differ from the record's (a company read under its canonical
+        name): the name is then part of the key."""
+        fields = fields if fields is not None else fields_of(entity, record)
+        key = (entity, record.id, record.version, fields.get("name"))
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
             return found
-        made = ENGINES[entity].view(fields_of(entity, record))
+        made = ENGINES[entity].view(fields)
         self._views[key] = made
         if len(self._views) > self._max:
             self._views.popitem(last=False)
@@ -130,6 +157,7 @@ async def lookup(
     """Score the stored records that share a bounded blocking key with `fields`."""
     spec = ENGINES[entity]
     repo = MatchKeyRepository(session)
+    (fields,) = await canonical_fields(session, entity, [fields])
     view = spec.view(fields)
     keys = spec.keys(view)
     sizes = await repo.block_sizes(entity, keys, engine.keys.DEFAULT_MAX_BLOCK + 1)
@@ -149,7 +177,12 @@ async def lookup(
         if ids
         else []
     )
-    views = [(r.id, _VIEWS.view(entity, r)) for r in records]
+    candidate_fields = await canonical_fields(
+        session, entity, [fields_of(entity, r) for r in records]
+    )
+    views = [
+        (r.id, _VIEWS.view(entity, r, f)) for r, f in zip(records, candidate_fields, strict=True)
+    ]
     frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
     base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])
     model = engine.for_base_size(spec.model, max(base, MIN_BASE_SIZE))

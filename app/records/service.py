@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.principal import Principal
-from app.dedup import prevention
+from app.dedup import aliases, prevention
 from app.dedup import service as dedup
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, Kind
@@ -134,6 +135,18 @@ async def create(
     return Written(record, True, changed, tuple(check.matches) if check else ())
 
 
+async def _remember_former_name(
+    session: AsyncSession, actor: Principal, former: str, current: object
+) -> None:
+    """A rename teaches the alias dictionary the former name (best effort: a name already
+    standing for another company is left alone)."""
+    if not isinstance(current, str) or not current:
+        return
+    with contextlib.suppress(aliases.AliasTaken, aliases.AliasUnusable):
+        async with session.begin_nested():
+            await aliases.add(session, actor, former, current, "former_name", source="rename")
+
+
 async def update(
     session: AsyncSession,
     kind: Kind,
@@ -167,6 +180,8 @@ async def _apply(
     changed = tuple(sorted(k for k, v in values.items() if getattr(record, k) != v))
     if not changed:
         return Written(record, False, ())
+    if kind is COMPANIES and "name" in changed and record.name:
+        await _remember_former_name(session, actor, record.name, values["name"])
     for field in changed:
         setattr(record, field, values[field])
     # Issues of fields this update did not touch stay as they were.

@@ -1,0 +1,124 @@
+"""The company alias dictionary: read companies under their canonical name, and keep it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.errors import Conflict, DomainError, NotFound
+from app.dedup.engine.names import company_name
+from app.dedup.models import CompanyAlias
+
+Kind = Literal["acronym", "former_name", "trade_name"]
+Source = Literal["manual", "rename", "merge"]
+
+
+class AliasNotFound(NotFound):
+    code = "aliases.not_found"
+    title = {"en": "Alias not found", "fr": "Alias introuvable"}
+
+
+class AliasTaken(Conflict):
+    code = "aliases.taken"
+    title = {
+        "en": "This name is already an alias of another company name",
+        "fr": "Ce nom est déjà l'alias d'un autre nom de société",
+    }
+
+
+class AliasUnusable(DomainError):
+    status, code = 422, "aliases.unusable"
+    title = {
+        "en": "The alias and the name it stands for must be two different, non-empty names",
+        "fr": "L'alias et le nom qu'il remplace doivent être deux noms différents et non vides",
+    }
+
+
+def key_of(name: object) -> str:
+    """The form two spellings of one name share ("I.B.M", "i b m" → "ibm")."""
+    return company_name(name).compact if isinstance(name, str) else ""
+
+
+async def canonical_names(session: AsyncSession, names: Iterable[object]) -> dict[str, str]:
+    """alias key → canonical name, for the names given that are aliases."""
+    keys = {key_of(n) for n in names} - {""}
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(CompanyAlias.alias_key, CompanyAlias.canonical).where(
+            CompanyAlias.alias_key.in_(keys)
+        )
+    )
+    return {key: canonical for key, canonical in rows.all()}
+
+
+def substitute(fields: Mapping[str, object], canon: Mapping[str, str]) -> Mapping[str, object]:
+    """The fields with the name replaced by its canonical one, when it is an alias."""
+    canonical = canon.get(key_of(fields.get("name")))
+    return {**fields, "name": canonical} if canonical else fields
+
+
+async def add(
+    session: AsyncSession,
+    actor: Principal,
+    alias: str,
+    canonical: str,
+    kind: Kind,
+    source: Source = "manual",
+) -> CompanyAlias:
+    alias_key, canonical_key = key_of(alias), key_of(canonical)
+    if not alias_key or not canonical_key or alias_key == canonical_key:
+        raise AliasUnusable()
+    existing = await session.scalar(select(CompanyAlias).where(CompanyAlias.alias_key == alias_key))
+    if existing is not None:
+        if key_of(existing.canonical) == canonical_key:
+            return existing
+        raise AliasTaken()
+    # A canonical name that is itself an alias resolves to what it stands for: no chains.
+    deeper = await canonical_names(session, [canonical])
+    canonical = deeper.get(canonical_key, canonical)
+    entry = CompanyAlias(
+        id=uuid.uuid4(),
+        alias=alias.strip(),
+        alias_key=alias_key,
+        canonical=canonical.strip(),
+        kind=kind,
+        source=source,
+        created_by_type=actor.type,
+        created_by_id=actor.id,
+    )
+    session.add(entry)
+    await session.flush()
+    await audit.record(
+        session,
+        actor,
+        "alias.created",
+        entity_type="company_alias",
+        entity_id=entry.id,
+        fields=("alias", "canonical"),
+        details={"kind": kind, "source": source},
+    )
+    return entry
+
+
+async def remove(session: AsyncSession, actor: Principal, alias_id: uuid.UUID) -> None:
+    entry = await session.scalar(select(CompanyAlias).where(CompanyAlias.id == alias_id))
+    if entry is None:
+        raise AliasNotFound()
+    await session.execute(delete(CompanyAlias).where(CompanyAlias.id == alias_id))
+    await audit.record(
+        session, actor, "alias.deleted", entity_type="company_alias", entity_id=alias_id
+    )
+
+
+async def list_all(session: AsyncSession, limit: int, offset_key: str | None) -> Sequence[Any]:
+    stmt = select(CompanyAlias).order_by(CompanyAlias.alias_key).limit(limit)
+    if offset_key is not None:
+        stmt = stmt.where(CompanyAlias.alias_key > offset_key)
+    return (await session.scalars(stmt)).all()
