@@ -18,7 +18,6 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -26,6 +25,7 @@ from app.dedup import service as dedup
 from app.dedup.models import MatchKey
 from app.records.models import Company, Contact
 from bench.generate import generate
+from bench.loadgen import replay, request_bytes
 from bench.server import client_token, migrated_database, running_server
 
 CHUNK = 2_000
@@ -82,22 +82,19 @@ async def load(url: str, n: int, seed: int) -> list[dict[str, Any]]:
 
 
 async def timed(port: int, token: str, probes: list[dict[str, Any]], callers: int) -> list[float]:
-    latencies: list[float] = []
-    queue = list(probes)
-
-    async def caller(client: httpx.AsyncClient) -> None:
-        while queue:
-            probe = queue.pop()
-            body = {"entity": "contact", "record": {f: probe.get(f) for f in CONTACT_FIELDS}}
-            start = time.perf_counter()
-            response = await client.post("/v1/duplicates/lookup", content=json.dumps(body))
-            latencies.append((time.perf_counter() - start) * 1000)
-            response.raise_for_status()
-
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
-        await asyncio.gather(*(caller(client) for _ in range(callers)))
-    return latencies
+    requests = [
+        request_bytes(
+            "POST",
+            "/v1/duplicates/lookup",
+            json.dumps(
+                {"entity": "contact", "record": {f: probe.get(f) for f in CONTACT_FIELDS}}
+            ).encode(),
+            headers,
+        )
+        for probe in probes
+    ]
+    return await replay(port, requests, callers)
 
 
 def pct(samples: list[float], p: float) -> float:

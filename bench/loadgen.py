@@ -93,3 +93,32 @@ async def run_load(
 
     await asyncio.gather(*(client() for _ in range(connections)))
     return result
+
+
+def request_bytes(method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+    """One HTTP/1.1 keep-alive request, ready to write."""
+    return _request_bytes(method, path, body, headers)
+
+
+async def replay(port: int, requests: list[bytes], connections: int) -> list[float]:
+    """Send each prepared request once, from `connections` keep-alive clients sharing the
+    list; the latencies in ms. Any answer other than 2xx raises."""
+    pending = list(reversed(requests))
+    latencies: list[float] = []
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while pending:
+                payload = pending.pop()
+                start = time.perf_counter()
+                writer.write(payload)
+                status = await _read_response(reader)
+                latencies.append((time.perf_counter() - start) * 1000)
+                if not 200 <= status < 300:
+                    raise RuntimeError(f"HTTP {status}")
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(client() for _ in range(connections)))
+    return latencies

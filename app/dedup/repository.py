@@ -11,16 +11,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup.models import BaseSize, MatchKey, TermCount
 
-# Counting stops here: a block bigger than the cap is dropped anyway, so reading it whole
-# would only cost time.
-_BLOCK_COUNT = text(
+# Each key's block size, counted up to the cap, and its members when the block is within
+# it: a block too big to use is never read, and sizes and candidates come in one round trip.
+_BLOCKS = text(
     """
-    SELECT k.key, (
-        SELECT count(*) FROM (
-            SELECT 1 FROM match_keys m WHERE m.entity = :entity AND m.key = k.key LIMIT :cap
-        ) AS capped
-    ) AS n
-    FROM unnest(CAST(:keys AS text[])) AS k(key)
+    WITH sized AS MATERIALIZED (
+        SELECT k.key, (
+            SELECT count(*) FROM (
+                SELECT 1 FROM match_keys
+                WHERE entity = :entity AND key = k.key AND blocking
+                LIMIT :cap + 1
+            ) AS capped
+        ) AS n
+        FROM unnest(CAST(:keys AS text[])) AS k(key)
+    )
+    SELECT s.key, s.n, m.record_id
+    FROM sized AS s
+    LEFT JOIN LATERAL (
+        SELECT record_id FROM match_keys
+        WHERE entity = :entity AND key = s.key AND blocking AND s.n <= :cap
+    ) AS m ON true
+    """
+)
+
+# A correlated subquery per term is one index probe each, always: as a join or `= ANY`, the
+# planner would rather read the whole entity slice of term_counts and compare every row
+# with every term, a cost that grows with the base.
+_TERMS_AND_BASE = text(
+    """
+    SELECT k.term, (
+        SELECT count FROM term_counts WHERE entity = :entity AND term = k.term
+    )
+    FROM unnest(CAST(:terms AS text[])) AS k(term)
+    UNION ALL
+    SELECT NULL, records FROM dedup_base_sizes WHERE entity = :entity
     """
 )
 
@@ -44,13 +68,34 @@ class MatchKeyRepository:
     async def remove(self, record_id: uuid.UUID) -> None:
         await self.session.execute(delete(MatchKey).where(MatchKey.record_id == record_id))
 
-    async def block_sizes(self, entity: str, keys: Collection[str], cap: int) -> dict[str, int]:
+    async def blocks(
+        self, entity: str, keys: Collection[str], cap: int
+    ) -> tuple[dict[str, int], dict[str, list[uuid.UUID]]]:
+        """Each key's block size (`cap + 1` means "bigger than the cap") and, for the blocks
+        within the cap, their records."""
         if not keys:
-            return {}
+            return {}, {}
         result = await self.session.execute(
-            _BLOCK_COUNT, {"entity": entity, "keys": list(keys), "cap": cap}
+            _BLOCKS, {"entity": entity, "keys": list(keys), "cap": cap}
         )
-        return {key: n for key, n in result.all()}
+        sizes: dict[str, int] = {}
+        members: dict[str, list[uuid.UUID]] = {}
+        for key, n, record_id in result.all():
+            sizes[key] = n
+            if record_id is not None:
+                members.setdefault(key, []).append(record_id)
+        return sizes, members
+
+    async def term_counts_and_base(
+        self, entity: str, terms: Collection[str]
+    ) -> tuple[dict[str, int], int | None]:
+        """Term counts plus the base size they were counted over, in one round trip."""
+        rows = (
+            await self.session.execute(_TERMS_AND_BASE, {"entity": entity, "terms": list(terms)})
+        ).all()
+        counts = {term: count for term, count in rows if term is not None and count is not None}
+        base = next((count for term, count in rows if term is None), None)
+        return counts, base
 
     async def candidates(
         self, entity: str, keys: Collection[str], *, exclude: uuid.UUID | None, limit: int
@@ -65,14 +110,6 @@ class MatchKeyRepository:
         )
         found = [rid for rid in await self.session.scalars(stmt) if rid != exclude]
         return found[:limit]
-
-    async def term_counts(self, entity: str, terms: Collection[str]) -> dict[str, int]:
-        if not terms:
-            return {}
-        stmt = select(TermCount.term, TermCount.count).where(
-            TermCount.entity == entity, TermCount.term.in_(list(terms))
-        )
-        return {term: count for term, count in (await self.session.execute(stmt)).all()}
 
     async def estimated_rows(self, table: str) -> int:
         """The planner's row estimate: free, and close enough to size the prior."""
@@ -98,6 +135,9 @@ class MatchKeyRepository:
             ),
             {"entity": entity},
         )
+        # Fresh statistics, or the planner still sees the table as it was before the rewrite
+        # and reads every term of the entity for each lookup instead of probing the key.
+        await self.session.execute(text("ANALYZE term_counts"))
         records = await self.session.scalar(
             text(f"SELECT count(*) FROM {table} WHERE status = 'active'")  # noqa: S608 (our table)
         )

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup import aliases, engine
@@ -160,23 +161,15 @@ async def lookup(
     (fields,) = await canonical_fields(session, entity, [fields])
     view = spec.view(fields)
     keys = spec.keys(view)
-    sizes = await repo.block_sizes(entity, keys, engine.keys.DEFAULT_MAX_BLOCK + 1)
+    # Counting one past the cap keeps "too big" visible once the record itself is set aside.
+    cap = engine.keys.DEFAULT_MAX_BLOCK + (exclude is not None)
+    sizes, members = await repo.blocks(entity, keys, cap)
     if exclude is not None:  # the record itself sits in each of its blocks
-        sizes = {k: max(0, n - 1) for k, n in sizes.items()}
+        members = {k: [r for r in ids if r != exclude] for k, ids in members.items()}
+        sizes |= {k: len(ids) for k, ids in members.items()}
     chosen = engine.bounded_keys(keys, sizes)
-    ids = await repo.candidates(
-        entity, chosen, exclude=exclude, limit=engine.keys.DEFAULT_MAX_CANDIDATES
-    )
-    model_table = MODELS[entity]
-    records = (
-        (
-            await session.scalars(
-                select(model_table).where(model_table.id.in_(ids), model_table.status == "active")
-            )
-        ).all()
-        if ids
-        else []
-    )
+    ids = list(dict.fromkeys(r for k in chosen for r in members.get(k, ())))
+    records = await _candidates(session, entity, ids)
     candidate_fields = await canonical_fields(
         session, entity, [fields_of(entity, r) for r in records]
     )
@@ -197,16 +190,28 @@ async def lookup(
     return Lookup(kept[:limit], len(views), len(chosen), capped)
 
 
+async def _candidates(session: AsyncSession, entity: str, ids: list[uuid.UUID]) -> list[Any]:
+    """The active records among `ids`, with only the columns matching reads."""
+    if not ids:
+        return []
+    table = MODELS[entity].__table__
+    columns = [table.c.id, table.c.version, *(table.c[f] for f in RECORD_FIELDS[entity])]
+    # An array parameter, not IN (...): one statement text whatever the count, so the
+    # connection's prepared statement is reused.
+    wanted = bindparam("ids", ids, type_=ARRAY(Uuid))
+    stmt = select(*columns).where(table.c.id == any_(wanted), table.c.status == "active")
+    return list((await session.execute(stmt)).all())
+
+
 async def _frequencies(
     repo: MatchKeyRepository, entity: str, spec: EntityEngine, view: Any, others: list[Any]
 ) -> engine.TermFrequencies | None:
-    total = await repo.base_size(entity)
-    if not total:
-        return None  # counts never refreshed: the model's default frequencies apply
     terms = set(spec.terms(view))
     for other in others:
         terms |= spec.terms(other)
-    counts = await repo.term_counts(entity, terms)
+    counts, total = await repo.term_counts_and_base(entity, terms)
+    if not total:
+        return None  # counts never refreshed: the model's default frequencies apply
     return engine.TermFrequencies(counts, total)
 
 
