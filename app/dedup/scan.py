@@ -7,8 +7,14 @@ last id as the checkpoint, all in one transaction; a killed worker resumes after
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -22,17 +28,27 @@ from app.dedup.pairs_repository import (
     ScanRepository,
     pair_row,
 )
+from app.dedup.scan_scoring import (
+    TERM_PREFIXES,
+    BatchWork,
+    score_batch,
+    score_in_process,
+    start_process,
+)
 from app.jobs import JobContext
 
 BATCH = 500
 KIND = "dedup.scan"
+# From this many records a scan scores in worker processes, one per core, while it reads the
+# next batch; below it, starting them would cost more than it saves.
+PARALLEL_FROM = 20_000
+IN_FLIGHT = 3  # batches read ahead of the one being stored
 
 
 @jobs.register(KIND)
 async def scan(ctx: JobContext) -> dict[str, Any]:
     entity = ctx.params["entity"]
     since = datetime.fromisoformat(ctx.params["since"]) if ctx.params.get("since") else None
-    spec = dedup.ENGINES[entity]
     model_table = dedup.MODELS[entity]
     checkpoint = ctx.checkpoint or {}
     after = uuid.UUID(checkpoint["after"]) if checkpoint.get("after") else None
@@ -45,31 +61,45 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
     async with ctx.unit() as session:
         base = await dedup.MatchKeyRepository(session).base_size(entity) or 2
         total = await ScanRepository(session).count(model_table, since)
-    model = engine.for_base_size(spec.model, max(base, dedup.MIN_BASE_SIZE))
+        counts = await ScanRepository(session).term_counts(entity, TERM_PREFIXES[entity])
+    base = max(base, dedup.MIN_BASE_SIZE)
     await ctx.report(totals["records"], total, message="dedup.scan.comparing")
 
-    while True:
-        async with ctx.unit() as session:
-            reads = ScanRepository(session)
-            ids = await reads.ids_after(model_table, after, BATCH, since)
-            if not ids:
+    read_after = after
+    in_flight: deque[tuple[list[uuid.UUID], BlockingStats, asyncio.Future[Any]]] = deque()
+    with _scorer(total - totals["records"], counts) as score:
+        while True:
+            ids: list[uuid.UUID] = []
+            if len(in_flight) < IN_FLIGHT:
+                async with ctx.unit() as session:
+                    reads = ScanRepository(session)
+                    ids = await reads.ids_after(model_table, read_after, BATCH, since)
+                    if ids:
+                        batch_stats = BlockingStats()
+                        work = await _read_batch(reads, entity, base, ids, since, batch_stats)
+                        in_flight.append((ids, batch_stats, score(work)))
+                        read_after = ids[-1]
+            if not in_flight:
                 break
-            batch_stats = BlockingStats()
-            found = await _score_batch(reads, entity, spec, model, ids, since, batch_stats)
-            stored = await PairRepository(session).upsert(
-                [pair_row(entity, *pair, result, ctx.job_id) for pair, result in found]
-            )
-            after = ids[-1]
-            totals["records"] += len(ids)
-            totals["stored"] += stored
-            for _, result in found:
-                totals[result.verdict.value] += 1
-            stats.merge(batch_stats)
-            await ctx.save_checkpoint(
-                {"after": str(after), "totals": dict(totals)}, session=session
-            )
-        await ctx.report(totals["records"], total, message="dedup.scan.comparing")
-        ctx.stop_point()
+            if ids and len(in_flight) < IN_FLIGHT:
+                continue
+            # Stored in the order read, so the checkpoint only ever moves forward.
+            done_ids, batch_stats, scoring = in_flight.popleft()
+            found = await scoring
+            async with ctx.unit() as session:
+                stored = await PairRepository(session).upsert(
+                    [pair_row(entity, *pair, result, ctx.job_id) for pair, result in found]
+                )
+                totals["records"] += len(done_ids)
+                totals["stored"] += stored
+                for _, result in found:
+                    totals[result.verdict.value] += 1
+                stats.merge(batch_stats)
+                await ctx.save_checkpoint(
+                    {"after": str(done_ids[-1]), "totals": dict(totals)}, session=session
+                )
+            await ctx.report(totals["records"], total, message="dedup.scan.comparing")
+            ctx.stop_point()
     clustered = 0
     if since is None:  # clusters describe the whole base: only a full scan rebuilds them
         await ctx.report(totals["records"], total, message="dedup.scan.clustering")
@@ -90,15 +120,43 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
     }
 
 
-async def _score_batch(
+@contextmanager
+def _scorer(
+    records: int, counts: Mapping[str, int]
+) -> Iterator[Callable[[BatchWork], asyncio.Future[Any]]]:
+    """Scores a batch in worker processes on a big scan, in this process otherwise."""
+    loop = asyncio.get_running_loop()
+    if records < PARALLEL_FROM:
+
+        def here(work: BatchWork) -> asyncio.Future[Any]:
+            done = loop.create_future()
+            done.set_result(score_batch(work, counts))
+            return done
+
+        yield here
+        return
+    # spawn, not fork: a fork of this process would share its event loop and connections
+    pool = ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=start_process,
+        initargs=(counts,),
+    )
+    try:
+        yield lambda work: loop.run_in_executor(pool, score_in_process, work)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def _read_batch(
     reads: ScanRepository,
     entity: str,
-    spec: Any,
-    model: Any,
+    base: int,
     ids: list[uuid.UUID],
     since: datetime | None,
     stats: BlockingStats,
-) -> list[tuple[tuple[uuid.UUID, uuid.UUID], engine.MatchResult]]:
+) -> BatchWork:
+    """The batch's candidate pairs and everything needed to score them."""
     keys_by_record: dict[uuid.UUID, list[str]] = defaultdict(list)
     rows = await reads.keys_of(entity, ids)
     sizes = await reads.sizes(entity, {key for _, key in rows})
@@ -107,23 +165,20 @@ async def _score_batch(
         if key in usable:
             keys_by_record[record_id].append(key)
     members: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for key, record_id in await reads.members(entity, usable):
-        members[key].append(record_id)
+    if usable:
+        for key, record_id in await reads.members(entity, usable):
+            members[key].append(record_id)
     pairs = candidate_pairs(keys_by_record, members, only_later=since is None, stats=stats)
     involved = {record for pair in pairs for record in pair}
-    records = list(await reads.records(dedup.MODELS[entity], involved))
+    if not involved:
+        return BatchWork(entity, {}, [], base)
+    records = await reads.records(dedup.MODELS[entity], involved, dedup.RECORD_FIELDS[entity])
     fields = await dedup.canonical_fields(
         reads.session, entity, [dedup.fields_of(entity, r) for r in records]
     )
-    views = {r.id: spec.view(f) for r, f in zip(records, fields, strict=True)}
-    terms: set[str] = set()
-    for view in views.values():
-        terms |= spec.terms(view)
-    frequencies = engine.TermFrequencies(await reads.sizes(entity, terms), model.base_size)
-    scored = []
-    for left, right in pairs:
-        if left in views and right in views:
-            result = spec.score(views[left], views[right], model, frequencies)
-            if result.verdict is not engine.Verdict.DISTINCT:
-                scored.append(((left, right), result))
-    return scored
+    return BatchWork(
+        entity,
+        {r.id: (r.version, f) for r, f in zip(records, fields, strict=True)},
+        list(pairs),
+        base,
+    )

@@ -168,3 +168,41 @@ async def test_the_api_process_runs_scans_when_asked(committed_url: str) -> None
                 break
             await asyncio.sleep(0.05)
         assert status == "succeeded"
+
+
+@pytest.mark.committed
+async def test_worker_processes_and_read_ahead_find_the_same_pairs(
+    live, committed_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.dedup import scan
+
+    client, _, headers = live
+    people = [
+        *PEOPLE,
+        {"first_name": "Alice", "last_name": "Durant", "email": "alice.durand@exemple.fr"},
+        {"first_name": "Marc", "last_name": "Leroy", "phone": "+33 6 98 76 54 32"},
+        {"first_name": "Zoé", "last_name": "Kerbrat", "email": "zoe.kerbrat@acme.fr"},
+    ]
+    for person in people:
+        assert (await client.post("/v1/contacts", json=person, headers=headers)).is_success
+    monkeypatch.setattr(scan, "BATCH", 2)  # several batches in flight at once
+
+    async def scan_once() -> dict:
+        started = await client.post(
+            "/v1/duplicates/scans", json={"entity": "contact"}, headers=headers
+        )
+        await run_jobs(committed_url)
+        job = (await client.get(f"/v1/jobs/{started.json()['job_id']}", headers=headers)).json()
+        assert job["status"] == "succeeded", job
+        queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
+        return {
+            "result": {k: job["result"][k] for k in ("records", "by_verdict", "keys")},
+            "pairs": sorted((p["left_id"], p["right_id"], p["probability"]) for p in queue),
+        }
+
+    here = await scan_once()
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
+    in_processes = await scan_once()
+    assert in_processes == here
+    assert here["result"]["records"] == len(people)
+    assert len(here["pairs"]) == 3  # Kerbrat ×2, Durand/Durant, Leroy ×2

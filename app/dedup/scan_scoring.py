@@ -1,0 +1,92 @@
+"""The CPU half of a scan: normalise a batch's records and score its pairs (no I/O).
+
+It runs in worker processes on a big scan, so everything it takes and returns is plain,
+picklable data. Each process keeps the views it built: a record comes back as a candidate
+of several batches, and building its view (phone parsing, name folding) costs more than
+scoring a pair.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from app.dedup import engine
+from app.dedup.blocking import Pair
+from app.dedup.engine import terms as t
+from app.dedup.service import ENGINES, MIN_BASE_SIZE
+
+VIEW_CACHE_SIZE = 200_000  # per process: about 350 MB of views
+
+
+@dataclass(frozen=True, slots=True)
+class BatchWork:
+    entity: str
+    # id → (version, the matching fields, canonical name already substituted)
+    records: Mapping[uuid.UUID, tuple[int, Mapping[str, object]]]
+    pairs: list[Pair]
+    base_size: int
+
+
+# The term-frequency terms of each entity, by prefix (blocking-only keys such as "ns:" or
+# "wi:" are counted too, but only as block sizes): the counts a scan loads once.
+TERM_PREFIXES = {
+    "contact": (t.EMAIL, t.LOCAL_PART, t.PHONE, t.FIRST_NAME, t.LAST_NAME, t.COMPANY,
+                t.EMAIL_DOMAIN, t.JOB_TITLE),
+    "company": (t.SIREN, t.SIRET, t.DOMAIN, t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM,
+                t.PHONE, t.POSTCODE, t.CITY),
+}  # fmt: skip
+
+
+_views: OrderedDict[tuple[uuid.UUID, int, object], Any] = OrderedDict()
+_counts: Mapping[str, int] = {}  # a worker process's copy, set once by `start_process`
+
+
+def start_process(counts: Mapping[str, int]) -> None:
+    """Initialiser of a scoring process: the term counts its batches are weighed with."""
+    global _counts
+    _counts = counts
+
+
+def score_in_process(work: BatchWork) -> list[tuple[Pair, engine.MatchResult]]:
+    return score_batch(work, _counts)
+
+
+def score_batch(
+    work: BatchWork, counts: Mapping[str, int]
+) -> list[tuple[Pair, engine.MatchResult]]:
+    """The pairs of the batch whose verdict is not `distinct`, with their results."""
+    spec = ENGINES[work.entity]
+    model = _model(work.entity, work.base_size)
+    frequencies = engine.TermFrequencies(counts, work.base_size)
+    views = {
+        rid: _view(spec, rid, version, fields) for rid, (version, fields) in work.records.items()
+    }
+    found = []
+    for left, right in work.pairs:
+        if left in views and right in views:
+            result = spec.score(views[left], views[right], model, frequencies)
+            if result.verdict is not engine.Verdict.DISTINCT:
+                found.append(((left, right), result))
+    return found
+
+
+def _view(spec: Any, record_id: uuid.UUID, version: int, fields: Mapping[str, object]) -> Any:
+    key = (record_id, version, fields.get("name"))
+    view = _views.get(key)
+    if view is None:
+        view = _views[key] = spec.view(fields)
+        if len(_views) > VIEW_CACHE_SIZE:
+            _views.popitem(last=False)
+    else:
+        _views.move_to_end(key)
+    return view
+
+
+@lru_cache(maxsize=8)
+def _model(entity: str, base_size: int) -> engine.MatchModel:
+    return engine.for_base_size(ENGINES[entity].model, max(base_size, MIN_BASE_SIZE))

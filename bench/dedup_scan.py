@@ -1,0 +1,97 @@
+"""A full duplicate scan of N stored contacts, as a user starts it: through the API, run by a
+`crm-dq worker` process.
+
+Loads N generated contacts (and N/10 companies) with their keys as `bench.dedup_lookup`
+does, starts the API (no embedded worker) and one worker process, posts
+`POST /v1/duplicates/scans {"entity": "contact"}`, follows the job until it ends, and reports
+the wall time, the throughput, the pairs stored and the worker's peak RSS (VmHWM).
+
+Run: python -m bench.dedup_scan --contacts 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.dedup_lookup import load
+from bench.server import client_token, migrated_database, running_server
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def follow(port: int, token: str, worker: subprocess.Popen[bytes]) -> tuple[dict, float, float]:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+        started = time.perf_counter()
+        answer = client.post("/v1/duplicates/scans", json={"entity": "contact"})
+        answer.raise_for_status()
+        job_id = answer.json()["job_id"]
+        peak = 0.0
+        while True:
+            time.sleep(1)
+            peak = max(peak, peak_rss_mb(worker.pid))
+            job = client.get(f"/v1/jobs/{job_id}").json()
+            progress = job["progress"]
+            print(
+                f"\r{time.perf_counter() - started:6.0f} s  {progress['done'] or 0:>9,} / "
+                f"{progress['total'] or 0:,}  {progress['message'] or ''}",
+                end="",
+                file=sys.stderr,
+            )
+            if job["status"] in ("succeeded", "failed", "cancelled"):
+                print(file=sys.stderr)
+                return job, time.perf_counter() - started, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with migrated_database() as url:
+        asyncio.run(load(url, args.contacts, args.seed))
+        env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
+        with running_server(env) as port:
+            token = client_token(port, url, "duplicates:review records:read")
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "worker", "--poll-interval", "0.5"],
+                env=os.environ | env,
+                stdout=subprocess.DEVNULL,
+            )
+            try:
+                job, seconds, peak = follow(port, token, worker)
+            finally:
+                worker.send_signal(signal.SIGINT)
+                worker.wait(timeout=60)
+    if job["status"] != "succeeded":
+        raise SystemExit(f"scan {job['status']}: {job.get('error')}")
+    result = job["result"]
+    verdicts = result["by_verdict"]
+    print(
+        "| contacts stored | scan s | records/s | pairs stored | duplicate | possible "
+        "| related | worker peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    print(
+        f"| {args.contacts:,} | {seconds:.0f} | {args.contacts / seconds:,.0f} | "
+        f"{result['pairs_stored']:,} | {verdicts.get('duplicate', 0):,} | "
+        f"{verdicts.get('possible', 0):,} | {verdicts.get('related', 0):,} | {peak:.0f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()

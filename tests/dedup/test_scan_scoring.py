@@ -1,0 +1,74 @@
+"""The CPU half of a scan: the counts it loads cover every term, and batches score as pairs do."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from app.dedup import engine
+from app.dedup.scan_scoring import TERM_PREFIXES, BatchWork, score_batch
+from app.dedup.service import ENGINES
+
+RECORDS = [
+    pytest.param(
+        "contact",
+        {
+            "first_name": "Jean-Pierre",
+            "last_name": "Kerbrat",
+            "email": "jp.kerbrat@acme.fr",
+            "phone": "06 12 34 56 78",
+            "job_title": "DAF",
+            "company_id": str(uuid.uuid4()),
+        },
+        id="contact-everything",
+    ),
+    pytest.param("contact", {"email": "Zoé@Gmail.com", "phone": "01 23 45 67 89"}, id="free-mail"),
+    pytest.param("contact", {}, id="contact-empty"),
+    pytest.param(
+        "company",
+        {
+            "name": "Société Nationale des Chemins de fer Français SA",
+            "siren": "552049447",
+            "siret": "55204944776279",
+            "website": "https://www.sncf.com",
+            "phone": "+33 1 53 25 60 00",
+            "postcode": "93200",
+            "city": "Saint-Denis",
+        },
+        id="company-everything",
+    ),
+    pytest.param("company", {"name": "I.B.M"}, id="acronym"),
+    pytest.param("company", {}, id="company-empty"),
+]
+
+
+@pytest.mark.parametrize(("entity", "fields"), RECORDS)
+def test_the_loaded_prefixes_cover_every_term(entity: str, fields: dict) -> None:
+    spec = ENGINES[entity]
+    terms = spec.terms(spec.view(fields))
+    assert all(term.startswith(TERM_PREFIXES[entity]) for term in terms), terms
+
+
+def test_a_batch_scores_its_pairs_as_the_engine_does() -> None:
+    spec = ENGINES["contact"]
+    people = {
+        uuid.uuid4(): {"first_name": "Jean", "last_name": "Kerbrat", "email": "j.kerbrat@acme.fr"},
+        uuid.uuid4(): {"first_name": "jean", "last_name": "KERBRAT", "email": "J.Kerbrat@acme.fr"},
+        uuid.uuid4(): {"first_name": "Alice", "last_name": "Durand"},
+    }
+    ids = sorted(people)
+    pairs = [(ids[0], ids[1]), (ids[0], ids[2]), (ids[1], ids[2]), (ids[0], uuid.uuid4())]
+    counts = {"ln:kerbrat": 2}
+    work = BatchWork("contact", {i: (1, f) for i, f in people.items()}, pairs, 5_000)
+    found = dict(score_batch(work, counts))
+    model = engine.for_base_size(spec.model, 5_000)
+    frequencies = engine.TermFrequencies(counts, 5_000)
+    for left, right in pairs[:3]:
+        expected = spec.score(spec.view(people[left]), spec.view(people[right]), model, frequencies)
+        if expected.verdict is engine.Verdict.DISTINCT:
+            assert (left, right) not in found
+        else:
+            assert found[(left, right)] == expected
+    assert {p for p in found} <= set(pairs[:3])  # a pair with an unknown record is skipped
+    assert engine.Verdict.DUPLICATE in {r.verdict for r in found.values()}
