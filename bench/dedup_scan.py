@@ -6,7 +6,7 @@ does, starts the API (no embedded worker) and one worker process, posts
 `POST /v1/duplicates/scans {"entity": "contact"}`, follows the job until it ends, and reports
 the wall time, the throughput, the pairs stored and the worker's peak RSS (VmHWM).
 
-Run: python -m bench.dedup_scan --contacts 100000
+Run: python -m bench.dedup_scan --contacts 100000 (DATABASE_URL: reuse a loaded database)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.dedup_lookup import load
+from bench.dedup_lookup import load_once
 from bench.server import client_token, migrated_database, running_server
 
 
@@ -49,7 +49,7 @@ def follow(port: int, token: str, worker: subprocess.Popen[bytes]) -> tuple[dict
             print(
                 f"\r{time.perf_counter() - started:6.0f} s  {progress['done'] or 0:>9,} / "
                 f"{progress['total'] or 0:,}  {progress['message'] or ''}",
-                end="",
+                end="" if sys.stderr.isatty() else "\n",
                 file=sys.stderr,
             )
             if job["status"] in ("succeeded", "failed", "cancelled"):
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     with migrated_database() as url:
-        asyncio.run(load(url, args.contacts, args.seed))
+        asyncio.run(load_once(url, args.contacts, args.seed))
         env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
         with running_server(env) as port:
             token = client_token(port, url, "duplicates:review records:read")

@@ -60,6 +60,9 @@ class Email:
     domain: str  # registrable domain
     is_role: bool  # contact@, info@…: a shared mailbox, never a person
     is_free: bool  # gmail.com, orange.fr…: the domain says nothing about an employer
+    # the local part with its holder's names taken out ("g.martinez" of Gaëlle Martinez →
+    # "g" + a mark), set by the contact view; "" when no name shows in it
+    shape: str = ""
 
 
 def email(raw: object) -> Email | None:

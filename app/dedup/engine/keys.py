@@ -14,15 +14,19 @@ from collections.abc import Iterable, Mapping
 from app.dedup.engine import terms as t
 from app.dedup.engine.names import acronym_variants
 from app.dedup.engine.normalise import CompanyView, ContactView
-from app.dedup.engine.people import sound
+from app.dedup.engine.people import PersonName, sound
 
 # keys that are not term-frequency terms; a typo cannot break both a prefix and a suffix key
 PERSON, SOUND, NAME_SOUND = "name:", "ph:", "nph:"
 PREFIXES, SUFFIXES = "np:", "ns:"
+# within one employer's record: a name part, or the two initials
+AT_WORK_NAME, AT_WORK_INITIALS = "wn:", "wi:"
 
 # Stored next to the term-frequency terms, blocking keys are told apart by their prefix:
 # "ed:", "co:", "fn:", "city:"… are terms only and must not form blocks.
-CONTACT_KEY_PREFIXES = frozenset({t.EMAIL, t.PHONE, PERSON, SOUND, PREFIXES, SUFFIXES})
+CONTACT_KEY_PREFIXES = frozenset(
+    {t.EMAIL, t.PHONE, PERSON, SOUND, PREFIXES, SUFFIXES, AT_WORK_NAME, AT_WORK_INITIALS}
+)
 COMPANY_KEY_PREFIXES = frozenset(
     {t.SIREN, t.DOMAIN, t.PHONE, t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND,
      PREFIXES, SUFFIXES}
@@ -69,7 +73,27 @@ def contact_keys(view: ContactView) -> frozenset[str]:
         given = min(first.canonical)
         keys.add(PREFIXES + last.compact[:4] + "|" + given)
         keys.add(SUFFIXES + last.compact[-4:] + "|" + given)
+        if view.workplace and view.workplace.company_id:
+            keys.update(_at_work(view.workplace.company_id, first, last))
     return frozenset(keys)
+
+
+def _at_work(company_id: str, first: PersonName, last: PersonName) -> set[str]:
+    """Keys scoped to the employer's record, where few people are and much goes wrong.
+
+    The name keys above need one name intact and the other's first letter or sound: they
+    miss a surname with two slips or a short one with one ("Morin" / "Mrin"), a first name
+    mistyped at its first letter, initials next to a mistyped surname ("L. Etcheberchire"),
+    a married name, swapped names with a slip. Among the colleagues of one firm, one name
+    part alone, or the two initials, is selective enough to compare on.
+    """
+    work = company_id + "|"
+    parts = {last.compact} if first.is_initials else {first.compact, last.compact}
+    keys = {AT_WORK_NAME + work + part for part in parts}
+    # unordered, so swapped names meet; "J.-P." gives "j", like the first letter of "Jean-Pierre"
+    initials = sorted((first.initials[0], last.compact[0]))
+    keys.add(AT_WORK_INITIALS + work + "".join(initials))
+    return keys
 
 
 def is_blocking_key(key: str, prefixes: frozenset[str]) -> bool:

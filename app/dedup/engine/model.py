@@ -186,15 +186,19 @@ CONTACT_MODEL = MatchModel(
         ),
         _field(
             _ct["last_name"],
-            exact=W(0.88, 0.0, 1.0),
+            exact=W(0.865, 0.0, 1.0),
             same_core=W(0.02, 0.0, 2.0),
-            similar=W(0.07, 5e-5, 2.0),
-            **{"else": W(0.03, 1.0)},
+            similar=W(0.07, 5e-5, 1.0),
+            # real surnames two edits apart are about as many as those one edit apart
+            # ("Bernard" / "Renard", "Perrin" / "Perrot"), and two slips are rarer than one
+            two_typos=W(0.015, 5e-5, 5.0),
+            **{"else": W(0.03, 1.0)},  # married names mostly
         ),
         _field(
             _ct["personal_email"],
             exact=W(0.7, 0.0, 0.02),
             same_local=W(0.06, 0.0, 0.5),
+            follows_names=W(0.005, 0.005),  # no evidence either way
             similar_local=W(0.04, 0.0, 0.02),
             # read among pairs that already agree on the name, as the mail server's numbering
             # depends on it: most same-name pairs at one domain are told apart this way

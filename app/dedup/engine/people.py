@@ -88,3 +88,61 @@ def sound(word: str) -> str:
     for pattern, replacement in _SOUND_RULES:
         code = pattern.sub(replacement, code)
     return code.lower() or word
+
+
+_NAME_MARK = "\x01"  # never in a folded text
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def email_shape(local: str, first: PersonName | None, last: PersonName | None) -> str:
+    """An address's local part with its holder's names replaced by a mark, or "".
+
+    "g.martinez" of Gaëlle Martinez and "g.martin" of Gaëlle Martin share a shape: the two
+    addresses differ only as the names do. One mark for either name, so a record with its
+    names swapped keeps its shape; letters and digits only, so "v.bernard" and "vbernard"
+    share one too. Names under three letters stay (an initial would match anywhere), the
+    longer name goes first ("martine.martin").
+    """
+    shape = _NOT_ALNUM.sub("", local)
+    names = sorted((n.compact for n in (first, last) if n is not None), key=len, reverse=True)
+    for name in names:
+        if len(name) >= 3:
+            shape = shape.replace(name, _NAME_MARK)
+    return shape if _NAME_MARK in shape else ""
+
+
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+def first_name_from_email(local: str, first: PersonName, last: PersonName) -> PersonName | None:
+    """The first name an address spells out next to the surname, when only initials were typed.
+
+    "J. Dupont" <jean.dupont@acme.fr> is Jean Dupont: contacts keyed from a signature or an
+    import often keep an initial, while the address, built by the employer or the person
+    from the full name, keeps the name. The surname must be in the address and the rest
+    must start with the typed initials ("jean-pierre.dupont" for "J.-P."); anything else
+    ("jdupont", "paul.dupont", another surname) gives None.
+    """
+    if not first.is_initials or len(last.compact) < 2:
+        return None
+    words = [w for w in _NOT_LETTERS.split(local.lower()) if w]
+    rest: list[str] | None = None
+    for i in range(len(words)):  # the surname as one or more whole words ("de.la.fontaine")
+        for j in range(i + 1, min(i + 5, len(words) + 1)):
+            if "".join(words[i:j]) == last.compact:
+                rest = words[:i] + words[j:]
+                break
+        if rest is not None:
+            break
+    if rest is None and len(words) == 1:  # "jeandupont"
+        word = words[0]
+        if word.endswith(last.compact):
+            rest = [word[: -len(last.compact)]]
+        elif word.startswith(last.compact):
+            rest = [word[len(last.compact) :]]
+    if not rest or len("".join(rest)) < 3:
+        return None
+    name = person_name(" ".join(rest))
+    if name is None or name.is_initials or not name.initials.startswith(first.initials):
+        return None
+    return name

@@ -81,7 +81,8 @@ def score_contacts(
     model: MatchModel,
     frequencies: TermFrequencies | None = None,
 ) -> MatchResult:
-    left, right, swapped = orient(left, right)
+    frequency = frequencies.frequency if frequencies is not None else model.default_frequency
+    left, right, swapped = orient(left, right, frequency)
     evidence = weigh(left, right, model, frequencies)
     p = probability(evidence, model)
     return contact_result(left, right, evidence, p, model, swapped=swapped)

@@ -12,11 +12,13 @@ share, so without a personal identifier agreeing (personal email, mobile) a pair
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 from rapidfuzz.distance import JaroWinkler
 
 from app.dedup.engine import tables
+from app.dedup.engine import terms as t
 from app.dedup.engine.company_compare import name_similarity
 from app.dedup.engine.contact_compare import EMAIL_AGREES
 from app.dedup.engine.model import MatchModel
@@ -67,9 +69,11 @@ _CONTACT_PHRASES = {
     ("last_name", "exact"): "same last name",
     ("last_name", "same_core"): "last names match apart from particles or a second name",
     ("last_name", "similar"): "similar last names",
+    ("last_name", "two_typos"): "last names two typos apart",
     ("last_name", "else"): "different last names",
     ("personal_email", "exact"): "same personal email",
     ("personal_email", "same_local"): "same email name at another domain",
+    ("personal_email", "follows_names"): "emails differ as the names do",
     ("personal_email", "similar_local"): "near-identical email at the same domain",
     ("personal_email", "numbered_apart"): "same email name numbered apart: another person?",
     ("personal_email", "else"): "different personal emails",
@@ -200,11 +204,17 @@ def contact_result(
     return MatchResult(p, verdict, evidence, tuple(rules + _phrases(evidence, _CONTACT_PHRASES)))
 
 
-def orient(left: ContactView, right: ContactView) -> tuple[ContactView, ContactView, bool]:
+def orient(
+    left: ContactView,
+    right: ContactView,
+    frequency: Callable[[str], float] | None = None,
+) -> tuple[ContactView, ContactView, bool]:
     """Line up first and last names when one record has them swapped.
 
     Which record is flipped never depends on argument order (so scoring stays symmetric):
-    the one whose "last name" is a known first name, else the greater in sort order.
+    the one whose names read more likely the other way round (see `_swap_odds`), else the
+    greater in sort order. Flipping the right one matters: the agreed names are then weighed
+    as what they are, "Christian" as a common first name, not as a surname nobody has.
     """
     lf, ll, rf, rl = left.first_name, left.last_name, right.first_name, right.last_name
     if not (lf and ll and rf and rl):
@@ -214,8 +224,9 @@ def orient(left: ContactView, right: ContactView) -> tuple[ContactView, ContactV
     crossed = sim(lf.compact, rl.compact) + sim(ll.compact, rf.compact)
     if crossed <= straight + 0.2:
         return left, right, False
-    if _looks_swapped(left) != _looks_swapped(right):
-        flip_left = _looks_swapped(left)
+    left_odds, right_odds = _swap_odds(left, frequency), _swap_odds(right, frequency)
+    if left_odds != right_odds:
+        flip_left = left_odds > right_odds
     else:
         flip_left = (lf.compact, ll.compact) > (rf.compact, rl.compact)
     if flip_left:
@@ -223,7 +234,25 @@ def orient(left: ContactView, right: ContactView) -> tuple[ContactView, ContactV
     return left, replace(right, first_name=rl, last_name=rf), True
 
 
-def _looks_swapped(view: ContactView) -> bool:
+def _swap_odds(
+    view: ContactView, frequency: Callable[[str], float] | None
+) -> tuple[int, float, int]:
+    """How much a record looks like the one typed with its names swapped, compared in order.
+
+    Initials stand for a first name ("M. Belpiilven" next to "Belpiilven Marie": the second
+    is swapped); then how much more often the names are seen the other way round in the
+    base (log2 odds: "Bernard Christian" reads better as Christian Bernard); then a known
+    first name in the last-name field.
+    """
+    first, last = view.first_name, view.last_name
+    assert first and last
+    initials = 0 if first.is_initials == last.is_initials else (1 if last.is_initials else -1)
+    log_odds = 0.0
+    if frequency is not None:
+        log_odds = math.log2(
+            frequency(t.FIRST_NAME + last.compact)
+            * frequency(t.LAST_NAME + first.compact)
+            / (frequency(t.FIRST_NAME + first.compact) * frequency(t.LAST_NAME + last.compact))
+        )
     known = tables.nicknames()
-    assert view.first_name and view.last_name
-    return view.last_name.compact in known and view.first_name.compact not in known
+    return initials, log_odds, int(last.compact in known and first.compact not in known)

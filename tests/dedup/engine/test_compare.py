@@ -99,6 +99,13 @@ def test_address_levels(a: tuple, b: tuple, level: str | None) -> None:
         pytest.param("last_name", "Martin-Dupont", "Martin", "same_core", id="double-name"),
         pytest.param("last_name", "Dupont", "Dupond", "similar", id="sounds-alike"),
         pytest.param("last_name", "Lefèvre", "LEFEVRE", "exact", id="accents-and-case"),
+        pytest.param("last_name", "Caspiarger", "Caqpiargre", "two_typos", id="two-slips"),
+        pytest.param("last_name", "Estaat", "Etsaaat", "two_typos", id="two-slips-six-letters"),
+        pytest.param("last_name", "Morel", "Merle", "else", id="short-names-two-apart"),
+        pytest.param("last_name", "Dufour", "Lebrun", "else", id="other-surname"),
+        pytest.param("first_name", "J.", "j", "initials", id="both-initials"),
+        pytest.param("first_name", "JP", "J.-P.", "initials", id="same-initials-not-nickname"),
+        pytest.param("first_name", "J.", "P.", "else", id="other-initials"),
     ],
 )
 def test_person_name_levels(field: str, a: str, b: str, level: str) -> None:
@@ -137,6 +144,55 @@ def test_person_name_levels(field: str, a: str, b: str, level: str) -> None:
 def test_personal_email_levels(a: str, b: str, level: str | None) -> None:
     left, right = contact_view({"email": a}), contact_view({"email": b})
     assert _level(PERSONAL_EMAIL, left.personal_email, right.personal_email) == level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        pytest.param(
+            ("Gaëlle", "Martinez", "g.martinez@acme.fr"),
+            ("Gaëlle", "Martin", "g.martin@acme.fr"),
+            "follows_names",
+            id="colleagues-addresses-follow-their-names",
+        ),
+        pytest.param(
+            ("Danielle", "Picard", "danielle@acme.fr"),
+            ("Daniel", "Petit", "daniel@acme.fr"),
+            "follows_names",
+            id="first-name-addresses",
+        ),
+        pytest.param(
+            ("Marie", "Fereldet", "m.fereldet@acme.fr"),
+            ("FERELEC", "manon", "m.ferelec@acme.fr"),
+            "follows_names",
+            id="one-record-swapped",
+        ),
+        pytest.param(
+            ("Virginie", "Bernard", "vbernard@acme.fr"),
+            ("Virginie", "Bernar", "v.bernard@acme.fr"),
+            "similar_local",
+            id="address-does-not-follow-the-typo",
+        ),
+        pytest.param(
+            ("Jean", "Martin", "jean.martin@acme.fr"),
+            ("Jean", "Martin", "jean.matrin@acme.fr"),
+            "similar_local",
+            id="typo-in-the-address-only",
+        ),
+        pytest.param(
+            ("Gaëlle", "Martinez", "g.martinez@acme.fr"),
+            ("Gaëlle", "Martin", "g.martin@other.fr"),
+            "else",
+            id="another-domain",
+        ),
+    ],
+)
+def test_personal_email_levels_read_the_names(a: tuple, b: tuple, level: str) -> None:
+    keys = ("first_name", "last_name", "email")
+    left = contact_view(dict(zip(keys, a, strict=True)))
+    right = contact_view(dict(zip(keys, b, strict=True)))
+    assert _level(PERSONAL_EMAIL, left.personal_email, right.personal_email) == level
+    assert _level(PERSONAL_EMAIL, right.personal_email, left.personal_email) == level
 
 
 @pytest.mark.parametrize(

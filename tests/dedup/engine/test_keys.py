@@ -83,10 +83,69 @@ def test_companies_that_may_match_share_a_key(left: dict, right: dict) -> None:
             {"email": "Jean.Martin@Acme.fr"}, {"email": "jean.martin@acme.fr"}, id="email"
         ),
         pytest.param({"phone": "06 12 34 56 78"}, {"phone": "+33612345678"}, id="mobile"),
+        pytest.param(
+            {"first_name": "Franck", "last_name": "Caspiarger", "company_id": "c1"},
+            {"first_name": "Franck", "last_name": "Caqpiargre", "company_id": "c1"},
+            id="two-slips-in-surname-same-employer",
+        ),
+        pytest.param(
+            {"first_name": "Nathalie", "last_name": "Morin", "company_id": "c1"},
+            {"first_name": "Nathalie", "last_name": "Mrin", "company_id": "c1"},
+            id="short-surname-slip-same-employer",
+        ),
+        pytest.param(
+            {"first_name": "Jacky", "last_name": "Gouelnière", "company_id": "c1"},
+            {"first_name": "acky", "last_name": "Gouelnière", "company_id": "c1"},
+            id="first-letter-dropped-same-employer",
+        ),
+        pytest.param(
+            {"first_name": "Laurence", "last_name": "Etchebercheier", "company_id": "c1"},
+            {"first_name": "L.", "last_name": "Etcheberchire", "company_id": "c1"},
+            id="initial-and-surname-slip-same-employer",
+        ),
+        pytest.param(
+            {"first_name": "Isabelle", "last_name": "Simon", "company_id": "c1"},
+            {"first_name": "Simon", "last_name": "Iasbelle", "company_id": "c1"},
+            id="swapped-with-a-slip-same-employer",
+        ),
+        pytest.param(
+            {"first_name": "Françoise", "last_name": "Vaararès", "company_id": "c1"},
+            {"first_name": "Françoise", "last_name": "Dubois", "company_id": "c1"},
+            id="married-name-same-employer",
+        ),
+        pytest.param(
+            {"first_name": "G.", "last_name": "Vidal", "email": "gaelle.vidal@gmail.com"},
+            {"first_name": "Gaëlle", "last_name": "Vidal"},
+            id="initial-spelled-out-by-the-email",
+        ),
     ],
 )
 def test_contacts_that_may_match_share_a_key(left: dict, right: dict) -> None:
     assert _contact(**left) & _contact(**right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        pytest.param(
+            {"first_name": "Franck", "last_name": "Caspiarger", "company_id": "c1"},
+            {"first_name": "Franck", "last_name": "Caqpiargre", "company_id": "c2"},
+            id="other-employer",
+        ),
+        pytest.param(
+            {"first_name": "Franck", "last_name": "Caspiarger"},
+            {"first_name": "Franck", "last_name": "Caqpiargre"},
+            id="no-employer",
+        ),
+        pytest.param(
+            {"first_name": "J.", "last_name": "Caspiarger", "company_id": "c1"},
+            {"first_name": "J.", "last_name": "Lombard", "company_id": "c1"},
+            id="an-initial-alone-is-no-key",
+        ),
+    ],
+)
+def test_name_parts_and_initials_are_keys_only_within_one_employer(left: dict, right: dict) -> None:
+    assert not _contact(**left) & _contact(**right)
 
 
 def test_generic_values_make_no_key() -> None:

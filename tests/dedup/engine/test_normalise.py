@@ -137,6 +137,61 @@ def test_empty_person_name_is_none(raw: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "last", "mail", "expected"),
+    [
+        pytest.param("G.", "Vidal", "gaelle.vidal@gmail.com", "gaelle", id="initial-and-address"),
+        pytest.param("J.-P.", "Dupont", "jean-pierre.dupont@acme.fr", "jeanpierre", id="compound"),
+        pytest.param("J", "de La Fontaine", "jean.de-la-fontaine@acme.fr", "jean", id="particles"),
+        pytest.param("J.", "Dupont", "jeandupont@acme.fr", "jean", id="no-separator"),
+        pytest.param("J.", "Dupont", "dupont.jean@acme.fr", "jean", id="surname-first"),
+        pytest.param("J.", "Dupont", "jean.dupont75@gmail.com", "jean", id="numbered"),
+        pytest.param("J.", "Dupont", "jdupont@acme.fr", "j", id="address-has-the-initial-only"),
+        pytest.param("J.", "Dupont", "paul.dupont@acme.fr", "j", id="other-first-name"),
+        pytest.param("J.", "Dupont", "jean.martin@acme.fr", "j", id="other-surname"),
+        pytest.param("JP", "Martin", "jean.martin@acme.fr", "jp", id="initials-not-all-spelled"),
+        pytest.param("J.", "Dupont", "jo.dupont@acme.fr", "j", id="too-short-to-be-a-name"),
+        pytest.param("J.", "Dupont", "contact@acme.fr", "j", id="role-mailbox"),
+        pytest.param("Jean", "Dupont", "jacques.dupont@acme.fr", "jean", id="typed-name-kept"),
+        pytest.param("Ｊ.", "ＤＵＰＯＮＴ", "JEAN.DUPONT@ACME.FR", "jean", id="full-width"),
+    ],
+)
+def test_first_name_spelled_out_by_the_email(
+    first: str, last: str, mail: str, expected: str
+) -> None:
+    view = normalise.contact_view({"first_name": first, "last_name": last, "email": mail})
+    assert view.first_name is not None and view.first_name.compact == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        pytest.param(("Gaëlle", "Martinez", "g.martinez"), ("Gaëlle", "Martin", "g.martin"), True,
+                     id="surname-swapped-for-surname"),
+        pytest.param(("Marie", "Noël", "marie.noel"), ("Noël", "Marie", "marie.noel"), True,
+                     id="names-swapped"),
+        pytest.param(("Jean", "Martin", "j.martin"), ("Jean", "Martin", "jmartin"), True,
+                     id="punctuation-ignored"),
+        pytest.param(("Jean", "Martin", "j.martin"), ("Jean", "Martin", "jean.martin"), False,
+                     id="other-pattern"),
+    ],
+)  # fmt: skip
+def test_email_shape_takes_the_names_out(a: tuple, b: tuple, same: bool) -> None:
+    shapes = [
+        normalise.contact_view({"first_name": f, "last_name": n, "email": local + "@acme.fr"})
+        for f, n, local in (a, b)
+    ]
+    left, right = (v.email.shape for v in shapes if v.email)
+    assert left and right
+    assert (left == right) is same
+
+
+def test_email_shape_is_empty_without_a_name_in_it() -> None:
+    view = normalise.contact_view({"first_name": "Jean", "last_name": "Martin", "email": "jm@x.fr"})
+    assert view.email is not None and view.email.shape == ""
+    assert normalise.contact_view({"email": "jean.martin@x.fr"}).email.shape == ""
+
+
+@pytest.mark.parametrize(
     ("raw", "region", "e164", "mobile"),
     [
         pytest.param("01 23 45 67 89", None, "+33123456789", False, id="french-landline"),

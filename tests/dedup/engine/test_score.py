@@ -19,10 +19,12 @@ from app.dedup.engine import (
     score_companies,
     score_contacts,
 )
+from app.dedup.engine.verdicts import orient
 
 D, P, R, X = Verdict.DUPLICATE, Verdict.POSSIBLE, Verdict.RELATED, Verdict.DISTINCT
 MATCH = {D, P}
 SWITCHBOARD = "01 42 68 53 00"
+MOBILE = "06 12 34 56 78"
 SNCF = "Société Nationale des Chemins de fer Français"
 
 COMPANY_CASES = [
@@ -134,6 +136,38 @@ CONTACT_CASES = [
     pytest.param({"first_name": "Anne", "last_name": "Roux", "email": "anne.roux@acme.fr"},
                  {"first_name": "Paul", "last_name": "Petit", "email": "paul.petit@acme.fr"},
                  {X}, "same email domain", id="colleagues-same-domain"),
+    pytest.param({"first_name": "M.", "last_name": "Belpiilven", "phone": MOBILE},
+                 {"first_name": "Belpiilven", "last_name": "Marie", "phone": MOBILE},
+                 {D}, "first-name initials match", id="swapped-names-one-typed-as-initial"),
+    pytest.param({"first_name": "Victor", "last_name": "Sarouvenoux", "phone": MOBILE},
+                 {"first_name": "S.", "last_name": "Victor", "phone": MOBILE},
+                 {D}, "first-name initials match", id="swapped-names-other-typed-as-initial"),
+    pytest.param({"first_name": "Gaëlle", "last_name": "Martinez", "email": "g.martinez@acme.fr",
+                  "company_id": "c1"},
+                 {"first_name": "Gaëlle", "last_name": "Martin", "email": "g.martin@acme.fr",
+                  "company_id": "c1"},
+                 {P, X}, "emails differ as the names do", id="addresses-follow-other-names"),
+    pytest.param({"first_name": "Danielle", "last_name": "Picard", "email": "danielle@acme.fr",
+                  "phone": SWITCHBOARD},
+                 {"first_name": "Daniel", "last_name": "Petit", "email": "daniel@acme.fr",
+                  "phone": SWITCHBOARD},
+                 {X}, "emails differ as the names do", id="first-name-addresses-of-colleagues"),
+    pytest.param({"first_name": "Virginie", "last_name": "Bernard", "email": "vbernard@acme.fr"},
+                 {"first_name": "Virginie", "last_name": "Bernar", "email": "v.bernard@acme.fr"},
+                 {D}, "near-identical email", id="typo-in-name-not-in-address"),
+    pytest.param({"first_name": "Franck", "last_name": "Caspiarger", "phone": MOBILE},
+                 {"first_name": "Franck", "last_name": "Caqpiargre", "phone": MOBILE},
+                 {D}, "last names two typos apart", id="two-typos-in-surname-same-mobile"),
+    pytest.param({"first_name": "Franck", "last_name": "Caspiarger"},
+                 {"first_name": "Franck", "last_name": "Caqpiargre"},
+                 {X}, "last names two typos apart", id="two-typos-alone-is-not-enough"),
+    pytest.param({"first_name": "G.", "last_name": "Vidal", "email": "gaelle.vidal@gmail.com",
+                  "phone": MOBILE},
+                 {"first_name": "Gaëlle", "last_name": "Vidal", "phone": MOBILE},
+                 {D}, "same first name", id="initial-spelled-out-by-the-email"),
+    pytest.param({"first_name": "J.", "last_name": "Kerbrat", "company_id": "c1"},
+                 {"first_name": "J.", "last_name": "Kerbrat", "company_id": "c1"},
+                 {P, X}, "first-name initials match", id="same-initial-weighs-as-an-initial"),
 ]  # fmt: skip
 
 
@@ -207,6 +241,35 @@ def test_namesakes_in_a_family_firm(
     assert result.verdict in verdicts, result
     assert any(reason in r for r in result.reasons), result.reasons
     assert score_contacts(pair[1], pair[0], model, frequencies).verdict is result.verdict
+
+
+# first name, last name of each record; how many stored records carry each name as what
+ORIENT_CASES = [
+    pytest.param(("Christian", "Bernard"), ("Bernard", "Christian"),
+                 {"fn:christian": 60, "ln:bernard": 80, "fn:bernard": 10},
+                 ("christian", "christian"), id="the-common-first-name-is-the-first-name"),
+    pytest.param(("Guerin", "Jean"), ("Jean", "Guérin"),
+                 {"fn:jean": 300, "ln:guerin": 40, "ln:jean": 2},
+                 ("jean", "jean"), id="swapped-record-on-the-left"),
+    pytest.param(("M.", "Belpiilven"), ("Belpiilven", "Marie"), {},
+                 ("m", "marie"), id="initials-stand-for-a-first-name"),
+    pytest.param(("Victor", "Sarouvenoux"), ("S.", "Victor"), {"fn:sarouvenoux": 1},
+                 ("sarouvenoux", "s"), id="initials-before-frequencies"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("a", "b", "counts", "first_names"), ORIENT_CASES)
+def test_swapped_names_are_read_the_likelier_way(
+    a: tuple, b: tuple, counts: dict, first_names: tuple
+) -> None:
+    left, right = (contact_view({"first_name": f, "last_name": n}) for f, n in (a, b))
+    frequency = TermFrequencies(counts, 1_000).frequency
+    oriented_left, oriented_right, swapped = orient(left, right, frequency)
+    assert swapped
+    assert oriented_left.first_name and oriented_right.first_name
+    assert (oriented_left.first_name.compact, oriented_right.first_name.compact) == first_names
+    back_right, back_left, _ = orient(right, left, frequency)
+    assert (back_left, back_right) == (oriented_left, oriented_right)
 
 
 def test_a_rare_surname_is_stronger_evidence_than_a_common_one() -> None:
