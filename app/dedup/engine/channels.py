@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -38,12 +39,25 @@ class Phone:
     is_mobile: bool
 
 
+# A French landline or special number already in E.164, as stored phones are, needs no
+# parsing; mobile ranges (6, 7) hold unallocated blocks that only the metadata knows.
+_FRENCH_NOT_MOBILE = re.compile(r"\+33[1-589][0-9]{8}")
+
+
 def phone(raw: object, region: str | None = None) -> Phone | None:
     """E.164 form of a possible phone number in `region` (ISO country, default FR)."""
     if not isinstance(raw, str) or not digits(raw):
         return None
+    if _FRENCH_NOT_MOBILE.fullmatch(raw):
+        return Phone(raw, is_mobile=False)
+    # Parsing costs more than the rest of a record's normalisation; switchboards repeat.
+    return _parsed_phone(raw[:50], region or "FR")
+
+
+@lru_cache(maxsize=1 << 16)
+def _parsed_phone(raw: str, region: str) -> Phone | None:
     try:
-        parsed = phonenumbers.parse(raw[:50], region or "FR")
+        parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(parsed):
@@ -98,7 +112,12 @@ def registrable_domain(raw: object) -> str | None:
     """The domain a company registers: "https://www.shop.acme.fr:443/x" → "acme.fr"."""
     if not isinstance(raw, str) or not raw.strip():
         return None
-    host = domain_of(raw[:MAX_INPUT])
+    return _registrable_domain(raw[:MAX_INPUT])
+
+
+@lru_cache(maxsize=1 << 16)  # a few domains (free mail, employers) carry most addresses
+def _registrable_domain(raw: str) -> str | None:
+    host = domain_of(raw)
     if host is None:
         return None
     labels = host.split(".")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.dedup.engine import tables
-from app.dedup.engine.text import fold
+from app.dedup.engine.text import MAX_INPUT, fold
 
 PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da", "di"})
 _VOWELS = frozenset("aeiou")
@@ -31,6 +32,15 @@ class PersonName:
 
 def person_name(raw: object) -> PersonName | None:
     """Normalise a first or last name; None when nothing is left."""
+    if not isinstance(raw, str):
+        return None
+    # Names repeat (a base holds a few thousand first names), and a record is normalised
+    # again each time it is a candidate: the same spelling is worked out once.
+    return _person_name(raw[:MAX_INPUT])
+
+
+@lru_cache(maxsize=1 << 17)
+def _person_name(raw: str) -> PersonName | None:
     words = fold(raw).split()
     if not words:
         return None
