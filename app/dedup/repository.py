@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Uuid, any_, bindparam, delete, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup.models import BaseSize, MatchKey, TermCount
@@ -64,6 +65,31 @@ class MatchKeyRepository:
         ]
         if rows:
             await self.session.execute(insert(MatchKey).on_conflict_do_nothing(), rows)
+
+    async def replace_many(
+        self, entity: str, keys_by_record: Mapping[uuid.UUID, tuple[Iterable[str], Iterable[str]]]
+    ) -> None:
+        """`replace` for many records at once: (blocking keys, terms) by record."""
+        if not keys_by_record:
+            return
+        await self.session.execute(
+            delete(MatchKey).where(
+                MatchKey.record_id == any_(bindparam(None, list(keys_by_record), type_=ARRAY(Uuid)))
+            )
+        )
+        rows = []
+        for record_id, (keys, terms) in keys_by_record.items():
+            blocking = set(keys)
+            rows += [
+                {"entity": entity, "key": k, "record_id": record_id, "blocking": k in blocking}
+                for k in sorted(blocking | set(terms))
+            ]
+        if rows:
+            await self.session.execute(insert(MatchKey).on_conflict_do_nothing(), rows)
+
+    async def count_active(self, model: Any) -> int:
+        stmt = select(func.count()).select_from(model).where(model.status == "active")
+        return await self.session.scalar(stmt) or 0
 
     async def remove(self, record_id: uuid.UUID) -> None:
         await self.session.execute(delete(MatchKey).where(MatchKey.record_id == record_id))

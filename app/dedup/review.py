@@ -14,6 +14,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.errors import Conflict, NotFound
 from app.core.timeutil import utcnow
+from app.dedup import reindex
 from app.dedup.models import DuplicatePair
 from app.dedup.pairs_repository import PairRepository
 from app.dedup.scan import KIND
@@ -39,6 +40,10 @@ async def start_scan(
     if since is not None:
         params["since"] = since.isoformat()
     return await jobs.enqueue(session, KIND, params, actor=actor, max_attempts=3)
+
+
+async def start_reindex(session: AsyncSession, actor: Principal, entity: str) -> Any:
+    return await jobs.enqueue(session, reindex.KIND, {"entity": entity}, actor=actor)
 
 
 async def list_pairs(session: AsyncSession, **filters: Any) -> Sequence[DuplicatePair]:

@@ -32,6 +32,7 @@ from app.dedup.review_schemas import (
     OriginRow,
     PairRead,
     PrecisionRow,
+    ReindexRequest,
     ScanRequest,
     ScanStarted,
 )
@@ -48,6 +49,17 @@ async def start_scan(body: ScanRequest, principal: CanReview, session: DbSession
     worker; progress and the per-key report are at `/v1/jobs/{job_id}`. Scored pairs land in
     the review queue; pairs already decided are left as they are."""
     job = await review.start_scan(session, principal, body.entity, body.since)
+    return ScanStarted(job_id=job.id, status=job.status)
+
+
+@router.post("/v1/duplicates/reindex", status_code=202, response_model=ScanStarted)
+async def start_reindex(
+    body: ReindexRequest, principal: CanReview, session: DbSession
+) -> ScanStarted:
+    """Rewrite the matching keys of every active contact or company in the background
+    worker (after an upgrade whose release notes say matching keys changed); progress at
+    `/v1/jobs/{job_id}`. Writes keep their own keys current meanwhile."""
+    job = await review.start_reindex(session, principal, body.entity)
     return ScanStarted(job_id=job.id, status=job.status)
 
 

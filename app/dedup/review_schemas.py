@@ -20,6 +20,12 @@ class ScanRequest(BaseModel):
     )
 
 
+class ReindexRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entity: Literal["contact", "company"]
+
+
 class ScanStarted(BaseModel):
     job_id: uuid.UUID = Field(description="Follow it at /v1/jobs/{job_id}")
     status: str

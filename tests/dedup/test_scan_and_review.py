@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.auth.scopes import Role
 from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
-from app.jobs.registry import registry
-from app.jobs.worker import Worker
 from app.main import create_app
 from tests.conftest import make_test_settings
 from tests.support.auth import bearer, user_token
+from tests.support.jobs import run_jobs
 
 PEOPLE = [
     {"first_name": "Jean-Pierre", "last_name": "Kerbrat", "email": "jp.kerbrat@acme.fr"},
@@ -29,27 +25,6 @@ PEOPLE = [
     {"first_name": "Alice", "last_name": "Durand", "email": "alice.durand@exemple.fr"},
     {"first_name": "Marc", "last_name": "Leroy", "phone": "06 98 76 54 32"},
 ]
-
-
-@pytest.fixture
-async def live(committed_url: str) -> AsyncIterator[tuple[AsyncClient, FastAPI, dict]]:
-    app = create_app(make_test_settings(committed_url))
-    transport = ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
-        async with app.state.sessionmaker.begin() as session:
-            _, token = await user_token(session, app.state.auth, Role.DATA_STEWARD)
-        yield client, app, bearer(token)
-
-
-async def run_jobs(url: str) -> None:
-    engine = create_async_engine(url)
-    worker = Worker(async_sessionmaker(engine), "test-worker", registry, poll_interval=0.05)
-    while await worker.run_once() is not None:
-        pass
-    await engine.dispose()
 
 
 @pytest.mark.committed
