@@ -129,7 +129,7 @@ def main() -> None:
     with migrated_database() as url:
         contacts = asyncio.run(load_once(url, args.contacts, args.seed))
         probes = random.Random(args.seed).sample(contacts, min(args.probes, len(contacts)))
-        with running_server({"DATABASE_URL": url}) as port:
+        with running_server({"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}) as port:
             token = client_token(port, url, "duplicates:read")
             asyncio.run(timed(port, token, probes[:50], 1))  # warm-up
             rows = []
