@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Text, Uuid, and_, any_, bindparam, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy import and_, any_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup.models import DuplicateCluster, DuplicatePair, MatchKey, TermCount
+from app.dedup.repository import text_array, uuid_array
 
 
 def pair_row(
@@ -128,13 +129,15 @@ class ScanRepository:
 
     async def keys_of(self, entity: str, ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
         stmt = select(MatchKey.record_id, MatchKey.key).where(
-            MatchKey.entity == entity, MatchKey.record_id == any_(_uuids(ids)), MatchKey.blocking
+            MatchKey.entity == entity,
+            MatchKey.record_id == any_(uuid_array(ids)),
+            MatchKey.blocking,
         )
         return [(rid, key) for rid, key in (await self.session.execute(stmt)).all()]
 
     async def sizes(self, entity: str, keys: Collection[str]) -> dict[str, int]:
         stmt = select(TermCount.term, TermCount.count).where(
-            TermCount.entity == entity, TermCount.term == any_(_texts(keys))
+            TermCount.entity == entity, TermCount.term == any_(text_array(keys))
         )
         return {term: count for term, count in (await self.session.execute(stmt)).all()}
 
@@ -142,34 +145,15 @@ class ScanRepository:
         """Every counted term of the entity that starts with one of `prefixes`."""
         kind = func.split_part(TermCount.term, ":", 1).concat(":")
         stmt = select(TermCount.term, TermCount.count).where(
-            TermCount.entity == entity, kind == any_(_texts(prefixes))
+            TermCount.entity == entity, kind == any_(text_array(prefixes))
         )
         return {term: count for term, count in (await self.session.execute(stmt)).all()}
 
     async def members(self, entity: str, keys: Collection[str]) -> list[tuple[str, uuid.UUID]]:
         stmt = select(MatchKey.key, MatchKey.record_id).where(
-            MatchKey.entity == entity, MatchKey.key == any_(_texts(keys)), MatchKey.blocking
+            MatchKey.entity == entity, MatchKey.key == any_(text_array(keys)), MatchKey.blocking
         )
         return [(key, rid) for key, rid in (await self.session.execute(stmt)).all()]
-
-    async def records(
-        self, model: Any, ids: Collection[uuid.UUID], fields: Sequence[str]
-    ) -> Sequence[Any]:
-        """Id, version and the matching fields of the active records among `ids`."""
-        table = model.__table__
-        columns = [table.c.id, table.c.version, *(table.c[f] for f in fields)]
-        stmt = select(*columns).where(table.c.id == any_(_uuids(ids)), table.c.status == "active")
-        return (await self.session.execute(stmt)).all()
-
-
-# Array parameters rather than IN (...): one statement text, and one prepared statement,
-# whatever the number of values.
-def _uuids(values: Collection[uuid.UUID]) -> Any:
-    return bindparam(None, list(values), type_=ARRAY(Uuid))
-
-
-def _texts(values: Collection[str]) -> Any:
-    return bindparam(None, list(values), type_=ARRAY(Text))
 
 
 class ClusterRepository:

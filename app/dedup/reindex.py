@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app import jobs
 from app.dedup import service as dedup
+from app.dedup.pairs_repository import ScanRepository
 from app.dedup.repository import MatchKeyRepository
 from app.jobs import JobContext
 
@@ -31,7 +32,7 @@ async def reindex(ctx: JobContext) -> dict[str, Any]:
     after = uuid.UUID(checkpoint["after"]) if checkpoint.get("after") else None
     done = int(checkpoint.get("done", 0))
     async with ctx.unit() as session:
-        total = await MatchKeyRepository(session).count_active(model)
+        total = await ScanRepository(session).count(model, since=None)
     await ctx.report(done, total, message="dedup.reindex.writing")
     while True:
         async with ctx.unit() as session:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Uuid, any_, bindparam, delete, func, select, text
+from sqlalchemy import Text, Uuid, any_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +50,16 @@ _TERMS_AND_BASE = text(
 )
 
 
+# Array parameters rather than IN (...): one statement text, and one prepared statement,
+# whatever the number of values.
+def uuid_array(values: Iterable[uuid.UUID]) -> Any:
+    return bindparam(None, list(values), type_=ARRAY(Uuid))
+
+
+def text_array(values: Iterable[str]) -> Any:
+    return bindparam(None, list(values), type_=ARRAY(Text))
+
+
 class MatchKeyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -73,9 +83,7 @@ class MatchKeyRepository:
         if not keys_by_record:
             return
         await self.session.execute(
-            delete(MatchKey).where(
-                MatchKey.record_id == any_(bindparam(None, list(keys_by_record), type_=ARRAY(Uuid)))
-            )
+            delete(MatchKey).where(MatchKey.record_id == any_(uuid_array(keys_by_record)))
         )
         rows = []
         for record_id, (keys, terms) in keys_by_record.items():
@@ -87,9 +95,18 @@ class MatchKeyRepository:
         if rows:
             await self.session.execute(insert(MatchKey).on_conflict_do_nothing(), rows)
 
-    async def count_active(self, model: Any) -> int:
-        stmt = select(func.count()).select_from(model).where(model.status == "active")
-        return await self.session.scalar(stmt) or 0
+    async def matching_rows(
+        self, model: Any, ids: Collection[uuid.UUID], fields: Sequence[str]
+    ) -> Sequence[Any]:
+        """Id, version and the matching fields of the active records among `ids`."""
+        if not ids:
+            return []
+        table = model.__table__
+        columns = [table.c.id, table.c.version, *(table.c[f] for f in fields)]
+        stmt = select(*columns).where(
+            table.c.id == any_(uuid_array(ids)), table.c.status == "active"
+        )
+        return (await self.session.execute(stmt)).all()
 
     async def remove(self, record_id: uuid.UUID) -> None:
         await self.session.execute(delete(MatchKey).where(MatchKey.record_id == record_id))

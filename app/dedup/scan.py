@@ -172,7 +172,9 @@ async def _read_batch(
     involved = {record for pair in pairs for record in pair}
     if not involved:
         return BatchWork(entity, {}, [], base)
-    records = await reads.records(dedup.MODELS[entity], involved, dedup.RECORD_FIELDS[entity])
+    records = await dedup.MatchKeyRepository(reads.session).matching_rows(
+        dedup.MODELS[entity], involved, dedup.RECORD_FIELDS[entity]
+    )
     fields = await dedup.canonical_fields(
         reads.session, entity, [dedup.fields_of(entity, r) for r in records]
     )

@@ -9,16 +9,14 @@ scoring a pair.
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from app.dedup import engine
 from app.dedup.blocking import Pair
 from app.dedup.engine import terms as t
-from app.dedup.service import ENGINES, MIN_BASE_SIZE
+from app.dedup.service import ENGINES, MIN_BASE_SIZE, ViewCache
 
 VIEW_CACHE_SIZE = 200_000  # per process: about 350 MB of views
 
@@ -42,7 +40,7 @@ TERM_PREFIXES = {
 }  # fmt: skip
 
 
-_views: OrderedDict[tuple[uuid.UUID, int, object], Any] = OrderedDict()
+_views = ViewCache(VIEW_CACHE_SIZE)
 _counts: Mapping[str, int] = {}  # a worker process's copy, set once by `start_process`
 
 
@@ -64,7 +62,8 @@ def score_batch(
     model = _model(work.entity, work.base_size)
     frequencies = engine.TermFrequencies(counts, work.base_size)
     views = {
-        rid: _view(spec, rid, version, fields) for rid, (version, fields) in work.records.items()
+        rid: _views.view_of(work.entity, rid, version, fields)
+        for rid, (version, fields) in work.records.items()
     }
     found = []
     for left, right in work.pairs:
@@ -73,18 +72,6 @@ def score_batch(
             if result.verdict is not engine.Verdict.DISTINCT:
                 found.append(((left, right), result))
     return found
-
-
-def _view(spec: Any, record_id: uuid.UUID, version: int, fields: Mapping[str, object]) -> Any:
-    key = (record_id, version, fields.get("name"))
-    view = _views.get(key)
-    if view is None:
-        view = _views[key] = spec.view(fields)
-        if len(_views) > VIEW_CACHE_SIZE:
-            _views.popitem(last=False)
-    else:
-        _views.move_to_end(key)
-    return view
 
 
 @lru_cache(maxsize=8)

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Uuid, any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup import aliases, engine
@@ -123,7 +122,12 @@ class ViewCache:
         """`fields` when they differ from the record's (a company read under its canonical
         name): the name is then part of the key."""
         fields = fields if fields is not None else fields_of(entity, record)
-        key = (entity, record.id, record.version, fields.get("name"))
+        return self.view_of(entity, record.id, record.version, fields)
+
+    def view_of(
+        self, entity: str, record_id: uuid.UUID, version: int, fields: Mapping[str, object]
+    ) -> Any:
+        key = (entity, record_id, version, fields.get("name"))
         found = self._views.get(key)
         if found is not None:
             self._views.move_to_end(key)
@@ -169,7 +173,7 @@ async def lookup(
         sizes |= {k: len(ids) for k, ids in members.items()}
     chosen = engine.bounded_keys(keys, sizes)
     ids = list(dict.fromkeys(r for k in chosen for r in members.get(k, ())))
-    records = await _candidates(session, entity, ids)
+    records = await repo.matching_rows(MODELS[entity], ids, RECORD_FIELDS[entity])
     candidate_fields = await canonical_fields(
         session, entity, [fields_of(entity, r) for r in records]
     )
@@ -188,19 +192,6 @@ async def lookup(
     kept.sort(key=lambda pair: pair[1].probability, reverse=True)
     capped = sum(1 for k in keys if k not in chosen and sizes.get(k, 0) > 0)
     return Lookup(kept[:limit], len(views), len(chosen), capped)
-
-
-async def _candidates(session: AsyncSession, entity: str, ids: list[uuid.UUID]) -> list[Any]:
-    """The active records among `ids`, with only the columns matching reads."""
-    if not ids:
-        return []
-    table = MODELS[entity].__table__
-    columns = [table.c.id, table.c.version, *(table.c[f] for f in RECORD_FIELDS[entity])]
-    # An array parameter, not IN (...): one statement text whatever the count, so the
-    # connection's prepared statement is reused.
-    wanted = bindparam("ids", ids, type_=ARRAY(Uuid))
-    stmt = select(*columns).where(table.c.id == any_(wanted), table.c.status == "active")
-    return list((await session.execute(stmt)).all())
 
 
 async def _frequencies(
