@@ -30,6 +30,8 @@ from app.dedup.router import router as duplicates_router
 from app.health.router import router as health_router
 from app.jobs.embedded import EmbeddedWorker
 from app.jobs.router import router as jobs_router
+from app.merge.provenance_router import router as provenance_router
+from app.merge.router import router as merge_router
 from app.records.routers import companies_router, contacts_router
 from app.validation.policy import ValidationPolicy
 from app.validation.router import router as validation_router
@@ -111,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         companies_router,
         duplicates_router,
         review_router,
+        merge_router,
+        provenance_router,
         jobs_router,
         audit_router,
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
@@ -121,6 +122,32 @@ async def committed_client(committed_app: FastAPI) -> AsyncIterator[AsyncClient]
     transport = ASGITransport(app=committed_app)
     async with AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
+
+
+@asynccontextmanager
+async def live_app(
+    url: str, role: str = "data_steward", **overrides: object
+) -> AsyncIterator[tuple[AsyncClient, FastAPI, dict[str, str]]]:
+    """A running app on committed data, a client, and a person's Authorization headers."""
+    from app.auth.scopes import Role
+    from tests.support.auth import bearer, user_token
+
+    app = create_app(make_test_settings(url, **overrides))
+    transport = ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        async with app.state.sessionmaker.begin() as session:
+            _, token = await user_token(session, app.state.auth, Role(role))
+        yield client, app, bearer(token)
+
+
+@pytest_asyncio.fixture
+async def live(committed_url: str) -> AsyncIterator[tuple[AsyncClient, FastAPI, dict]]:
+    """`client, app, headers`: a data steward on a live app over committed data."""
+    async with live_app(committed_url) as running:
+        yield running
 
 
 @pytest_asyncio.fixture

@@ -9,4 +9,6 @@ import app.auth.models  # noqa: E402
 import app.core.idempotency_models  # noqa: E402
 import app.dedup.models  # noqa: E402
 import app.jobs.models  # noqa: E402
-import app.records.models  # noqa: E402, F401
+import app.merge.models  # noqa: E402
+import app.records.models  # noqa: E402
+import app.webhooks.models  # noqa: E402, F401

@@ -75,6 +75,29 @@ class Settings(BaseSettings):
     idempotency_retention_h: int = Field(default=24, ge=1, le=720)
     idempotency_lock_timeout_s: int = Field(default=60, ge=5, le=3600)
 
+    # Merging (see README): how the survivor and each field's value are chosen.
+    merge_survivor_rule: Literal["most_complete", "most_recent", "oldest", "source_priority"] = (
+        "most_complete"
+    )
+    # {"contact": {"email": "most_recent"}, ...}: rules by field, over the shipped defaults
+    merge_field_rules: dict[
+        Literal["contact", "company"],
+        dict[
+            str,
+            Literal[
+                "most_recent",
+                "most_complete",
+                "most_frequent",
+                "source_priority",
+                "verified_first",
+                "survivor",
+            ],
+        ],
+    ] = Field(default_factory=dict)
+    merge_source_priority: list[str] = Field(default_factory=list)  # most trusted first
+    merge_undo_days: int = Field(default=30, ge=1, le=3650)
+    auto_merge_enabled: bool = False
+
     # Validation policy (see README): groups of fields of which one must be present.
     validation_contact_required: list[list[str]] = Field(
         default_factory=lambda: [["last_name"], ["email", "phone"]]
@@ -107,6 +130,18 @@ class Settings(BaseSettings):
                 f"{_MIN_SECRET_LENGTH} characters in production "
                 '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
+        return self
+
+    @model_validator(mode="after")
+    def _merge_rules_name_known_fields(self) -> Settings:
+        from app.merge.fields import ENTITY_FIELDS  # pure; imported late to keep core first
+
+        for entity, rules in self.merge_field_rules.items():
+            unknown = set(rules) - set(ENTITY_FIELDS[entity].default_rules)
+            if unknown:
+                raise ValueError(
+                    f"CRMDQ_MERGE_FIELD_RULES: {entity} has no chosen field {sorted(unknown)}"
+                )
         return self
 
     @property

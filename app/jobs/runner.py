@@ -16,7 +16,7 @@ from app.core.settings import Settings
 
 # Modules whose import registers handlers and schedules (`@register`, `schedule(...)`);
 # each domain adds its own here, e.g. "app.dedup.jobs".
-HANDLER_MODULES: tuple[str, ...] = ("app.dedup.scan", "app.dedup.reindex")
+HANDLER_MODULES: tuple[str, ...] = ("app.dedup.scan", "app.dedup.reindex", "app.merge.auto")
 
 
 def add_worker_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

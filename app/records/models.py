@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
@@ -31,6 +32,9 @@ class RecordColumns:
         ARRAY(String(64)), default=list, server_default="{}"
     )
     last_interaction_at: Mapped[datetime | None] = mapped_column(TIMESTAMP, index=True)
+    # field → {record_id, source_system, updated_at, verified}: where a field's value came
+    # from when a merge or a write chose it (see app.merge.provenance)
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     # clock time, not the transaction's start: rows of one batch keep their order
     created_at: Mapped[datetime] = mapped_column(
         TIMESTAMP, server_default=func.clock_timestamp(), index=True

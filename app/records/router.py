@@ -7,7 +7,7 @@ route functions, which name schemas passed into the factory.
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.auth.deps import requires
 from app.auth.errors import auth_problem_responses
@@ -49,6 +49,9 @@ CanRead = Annotated[Principal, requires(Scope.RECORDS_READ)]
 CanWrite = Annotated[Principal, requires(Scope.RECORDS_WRITE)]
 System = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 ExternalId = Annotated[str, Path(max_length=200)]
+FollowMerges = Annotated[
+    bool, Query(description="Answer with the survivor when the record was merged away")
+]
 
 
 def build_router(
@@ -145,12 +148,24 @@ def build_router(
         "/{record_id}", response_model=read_schema, operation_id=f"get_{label}", responses=not_found
     )
     async def get_one(
-        record_id: uuid.UUID, principal: CanRead, session: DbSession, response: Response
+        record_id: uuid.UUID,
+        principal: CanRead,
+        session: DbSession,
+        response: Response,
+        follow_merges: FollowMerges = True,
     ) -> Any:
         record = await service.get(session, kind, record_id)
+        if follow_merges and record.status == "merged":
+            record = await service.survivor_of(session, kind, record)
+            response.headers["Content-Location"] = f"/v1/{plural}/{record.id}"
         return answer(response, record, await refs(session, record))
 
-    get_one.__doc__ = f"One {label}, with its `ETag` (send it back as `If-Match` to update)."
+    get_one.__doc__ = (
+        f"One {label}, with its `ETag` (send it back as `If-Match` to update). A {label} "
+        "merged into another answers with the survivor's body and its address in "
+        "`Content-Location`, so old ids keep working; `follow_merges=false` reads the "
+        "tombstone itself."
+    )
 
     @router.patch(
         "/{record_id}",

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.principal import Principal
+from app.core.timeutil import utcnow
 from app.dedup import aliases, prevention
 from app.dedup import service as dedup
+from app.merge import provenance
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, Kind
 from app.records.models import Company, ExternalRef
@@ -44,6 +46,17 @@ async def get(session: AsyncSession, kind: Kind, record_id: uuid.UUID) -> Any:
     record = await RecordRepository(session).get(kind.model, record_id)
     if record is None:
         raise kind.not_found()
+    return record
+
+
+async def survivor_of(session: AsyncSession, kind: Kind, record: Any) -> Any:
+    """The active record a merged one lives on in (merges can chain: A into B, B into C)."""
+    seen = {record.id}
+    while record.status == "merged" and record.merged_into_id is not None:
+        record = await get(session, kind, record.merged_into_id)
+        if record.id in seen:  # a cycle is corruption; stop rather than loop
+            break
+        seen.add(record.id)
     return record
 
 
@@ -184,6 +197,9 @@ async def _apply(
         await _remember_former_name(session, actor, record.name, values["name"])
     for field in changed:
         setattr(record, field, values[field])
+    record.provenance = provenance.after_write(
+        record.provenance, changed, record.id, record.source_system, utcnow()
+    )
     # Issues of fields this update did not touch stay as they were.
     untouched = {i for i in record.quality_issues if i.split(".")[0] not in values}
     record.quality_issues = sorted(untouched | set(prepared.quality_issues))
