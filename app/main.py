@@ -27,6 +27,11 @@ from app.core.settings import Settings, get_settings
 from app.dedup.prevention import EntryRules
 from app.dedup.review_router import router as review_router
 from app.dedup.router import router as duplicates_router
+from app.gdpr import retention_service
+from app.gdpr.dsr_router import router as gdpr_requests_router
+from app.gdpr.export_router import router as gdpr_exports_router
+from app.gdpr.retention_router import router as gdpr_retention_router
+from app.gdpr.router import router as gdpr_router
 from app.health.router import router as health_router
 from app.jobs.embedded import EmbeddedWorker
 from app.jobs.router import router as jobs_router
@@ -35,6 +40,9 @@ from app.merge.router import router as merge_router
 from app.records.routers import companies_router, contacts_router
 from app.validation.policy import ValidationPolicy
 from app.validation.router import router as validation_router
+from app.webhooks.deliveries_router import router as webhook_deliveries_router
+from app.webhooks.inbound_router import router as inbound_webhooks_router
+from app.webhooks.subscriptions_router import router as webhook_subscriptions_router
 
 API_VERSION = "0.1.0"
 
@@ -67,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             make_listener_engine(settings.database_url), app.state.principal_cache
         )
         listener.start()
-        worker = EmbeddedWorker(app.state.sessionmaker, settings.database_url)
+        worker = EmbeddedWorker(app.state.sessionmaker, settings.database_url, settings)
         if settings.runs_embedded_worker:
             worker.start()
         try:
@@ -99,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.validation_policy = validation_policy(settings)
     app.state.duplicate_rules = EntryRules(settings.duplicate_rules)
+    app.state.retention_policy = retention_service.policy_from(settings)
 
     install_problem_handlers(app)
     install_docs(app)
@@ -115,6 +124,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         review_router,
         merge_router,
         provenance_router,
+        inbound_webhooks_router,
+        gdpr_router,
+        gdpr_requests_router,
+        gdpr_exports_router,
+        gdpr_retention_router,
+        webhook_subscriptions_router,
+        webhook_deliveries_router,
         jobs_router,
         audit_router,
     ):

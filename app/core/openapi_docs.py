@@ -31,5 +31,16 @@ TAGS = [
         "name": "jobs",
         "description": "Background jobs: progress, result, cancellation (`records:read`).",
     },
+    {"name": "merge", "description": "Merges with survivorship, provenance and undo (`merge`)."},
+    {
+        "name": "webhooks",
+        "description": "Signed webhooks from the CRM (inbound) and to subscribers (outbound; "
+        "`webhooks:manage`).",
+    },
+    {
+        "name": "gdpr",
+        "description": "Subjects, exports, erasure, suppression, consent, requests and "
+        "retention (`gdpr:export`, `gdpr:erase`, `gdpr:manage`).",
+    },
     {"name": "audit", "description": "The append-only, hash-chained audit trail (`audit:read`)."},
 ]

@@ -98,6 +98,23 @@ class Settings(BaseSettings):
     merge_undo_days: int = Field(default=30, ge=1, le=3650)
     auto_merge_enabled: bool = False
 
+    # Webhooks (see README). Inbound: {"source": ["whsec_…", …]} (several during a rotation).
+    webhook_secrets: dict[str, list[SecretStr]] = Field(default_factory=dict)
+    webhook_max_body_bytes: int = Field(default=262_144, ge=1024, le=4_194_304)
+    webhook_tolerance_s: int = Field(default=300, ge=30, le=3600)
+    # Outbound deliveries: per-attempt timeout, attempts before dead-lettering, poll period.
+    webhook_delivery_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    webhook_max_attempts: int = Field(default=15, ge=1, le=50)
+    webhook_dispatch_interval_s: float = Field(default=1.0, gt=0, le=60)
+
+    # GDPR retention (see README): after the CNIL's guidance for B2B prospects.
+    gdpr_retention_prospect_years: int = Field(default=3, ge=1, le=100)
+    gdpr_retention_customer_years: int | None = Field(default=None, ge=1, le=100)  # None: kept
+    gdpr_retention_customer_stages: list[str] = Field(default_factory=lambda: ["customer"])
+    gdpr_retention_action: Literal["anonymize", "delete"] = "anonymize"
+    gdpr_retention_sweep_every_h: int | None = Field(default=None, ge=1, le=8760)
+    gdpr_retention_auto_sweep: bool = False
+
     # Validation policy (see README): groups of fields of which one must be present.
     validation_contact_required: list[list[str]] = Field(
         default_factory=lambda: [["last_name"], ["email", "phone"]]
@@ -141,6 +158,17 @@ class Settings(BaseSettings):
             if unknown:
                 raise ValueError(
                     f"CRMDQ_MERGE_FIELD_RULES: {entity} has no chosen field {sorted(unknown)}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_secrets_are_whsec(self) -> Settings:
+        from app.webhooks.whsec import is_secret  # pure
+
+        for source, secrets in self.webhook_secrets.items():
+            if not secrets or not all(is_secret(s.get_secret_value()) for s in secrets):
+                raise ValueError(
+                    f"CRMDQ_WEBHOOK_SECRETS: {source} needs whsec_ secrets (base64, 16+ bytes)"
                 )
         return self
 

@@ -14,6 +14,7 @@ from app.dedup import service as dedup
 from app.dedup.engine import Verdict
 from app.dedup.pairs_repository import PairRepository, pair_row
 from app.dedup.schemas import match_read
+from app.webhooks import outbox
 
 Action = Literal["block", "warn", "queue", "allow"]
 Channel = Literal["form", "crm", "script", "manual"]
@@ -86,3 +87,18 @@ async def after_create(
         return
     rows = [pair_row(entity, record_id, other, result, None) for other, result in entry.matches]
     await PairRepository(session).upsert(rows)
+    await outbox.enqueue(
+        session,
+        "duplicate.detected",
+        {
+            "entity": entity,
+            "id": str(record_id),
+            "matches": [
+                {"id": str(other), "probability": round(result.probability, 4),
+                 "verdict": result.verdict.value}
+                for other, result in entry.matches
+            ],
+        },
+        entity=entity,
+        record_id=record_id,
+    )  # fmt: skip

@@ -16,7 +16,21 @@ from app.core.settings import Settings
 
 # Modules whose import registers handlers and schedules (`@register`, `schedule(...)`);
 # each domain adds its own here, e.g. "app.dedup.jobs".
-HANDLER_MODULES: tuple[str, ...] = ("app.dedup.scan", "app.dedup.reindex", "app.merge.auto")
+HANDLER_MODULES: tuple[str, ...] = (
+    "app.dedup.scan",
+    "app.dedup.reindex",
+    "app.merge.auto",
+    "app.webhooks.inbound",
+    "app.gdpr.export_job",
+    "app.gdpr.retention_job",
+)
+
+
+def declare_schedules(settings: Settings) -> None:
+    """Schedules whose period comes from settings (the others are declared at import)."""
+    from app.gdpr.retention_service import declare_schedule
+
+    declare_schedule(settings)
 
 
 def add_worker_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,9 +82,11 @@ async def run_worker(
     from app.core.db import make_engine, make_listener_engine, make_sessionmaker
     from app.jobs.registry import registry
     from app.jobs.worker import Worker
+    from app.webhooks.dispatcher import Dispatcher
 
     for module in HANDLER_MODULES:
         importlib.import_module(module)
+    declare_schedules(settings)
     engine = make_engine(settings, url)
     listen_engine = make_listener_engine(url)
     stop = stop or asyncio.Event()
@@ -88,7 +104,11 @@ async def run_worker(
             stop_grace=stop_grace,
             listen_engine=listen_engine,
         )
-        await worker.run(stop)
+        # Outbound webhooks are sent by a dispatcher beside the job worker (see its module).
+        dispatcher = Dispatcher.from_settings(
+            worker.sessionmaker, settings, worker_id=worker_id, listen_engine=listen_engine
+        )
+        await asyncio.gather(worker.run(stop), dispatcher.run(stop))
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)

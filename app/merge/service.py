@@ -22,6 +22,7 @@ from app.core.settings import Settings
 from app.dedup import aliases
 from app.dedup import service as dedup
 from app.dedup.models import DuplicatePair
+from app.gdpr import consent
 from app.merge import provenance, snapshot
 from app.merge.errors import MergeConflict, MergeInvalid, MergeRecordNotFound
 from app.merge.fields import ENTITY_FIELDS, EntityFields, FieldRule, SurvivorRule
@@ -168,6 +169,10 @@ async def merge(
         "records": {str(r.id): snapshot.dump(table, r) for r in [survivor, *planned.merged]}
     }
     changed = planned.changed
+    if entity == "contact":  # an opt-out carried over is a consent change of the survivor
+        before = {name: getattr(survivor, name) for name in consent.TRACKED}
+        after = {n: planned.choices[n].value for n in changed if n in consent.TRACKED}
+        await consent.record_changes(session, actor, survivor.id, before, after, None)
     for name in changed:
         setattr(survivor, name, planned.choices[name].value)
     survivor.provenance = {**(survivor.provenance or {}), **provenance.of_choices(planned.choices)}

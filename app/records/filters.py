@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import AwareDatetime
-from sqlalchemy import ColumnElement, any_
+from sqlalchemy import ColumnElement, any_, not_
 
+from app.gdpr import consent
 from app.records.models import Company, Contact
 
 Q = Query
@@ -98,9 +99,13 @@ class ContactFilters:
     lifecycle_stage: str | None
     email_domain: str | None
     sector: str | None
+    marketing_eligible: bool | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
+        if self.marketing_eligible is not None:
+            eligible = consent.marketing_eligible()
+            out.append(eligible if self.marketing_eligible else not_(eligible))
         if self.company_id is not None:
             out.append(Contact.company_id == self.company_id)
         if self.job_function is not None:
@@ -127,8 +132,17 @@ async def contact_filters(
     lifecycle_stage: Annotated[str | None, Q(max_length=60)] = None,
     email_domain: Annotated[str | None, Q(max_length=255)] = None,
     sector: Annotated[str | None, Q(max_length=200, description="The company's sector")] = None,
+    marketing_eligible: Annotated[
+        bool | None,
+        Q(
+            description="true: an address that may receive marketing (not unsubscribed, "
+            "not bounced, not a spamtrap); false: the others"
+        ),
+    ] = None,
 ) -> ContactFilters:
-    return ContactFilters(company_id, job_function, lifecycle_stage, email_domain, sector)
+    return ContactFilters(
+        company_id, job_function, lifecycle_stage, email_domain, sector, marketing_eligible
+    )
 
 
 @dataclass(frozen=True)

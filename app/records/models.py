@@ -6,9 +6,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from app.core.db import Base
 
@@ -22,7 +34,7 @@ class RecordColumns:
     status: Mapped[str] = mapped_column(
         String(16), default="active", server_default="active", index=True
     )
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column()
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     source_system: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -66,6 +78,15 @@ class Company(RecordColumns, Base):
 
 class Contact(RecordColumns, Base):
     __tablename__ = "contacts"
+    __table_args__ = (
+        # what retention sweeps walk: when each active, unheld contact's clock started
+        Index(
+            "ix_contacts_retention_anchor",
+            text("GREATEST(COALESCE(collected_at, created_at), last_interaction_at)"),
+            "id",
+            postgresql_where=text("status = 'active' AND NOT legal_hold"),
+        ),
+    )
     __mapper_args__ = {"version_id_col": RecordColumns.version, "eager_defaults": True}
 
     civility: Mapped[str | None] = mapped_column(String(8))
@@ -94,6 +115,9 @@ class Contact(RecordColumns, Base):
     lawful_basis: Mapped[str | None] = mapped_column(String(32))
     collection_method: Mapped[str | None] = mapped_column(String(32))
     collected_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
+    # Exempt from retention sweeps while a dispute or legal obligation requires the data.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    anonymised_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
 
 
 class ExternalRef(Base):

@@ -15,14 +15,16 @@ from app.auth.principal import Principal
 from app.core.timeutil import utcnow
 from app.dedup import aliases, prevention
 from app.dedup import service as dedup
+from app.gdpr import consent, suppression
 from app.merge import provenance
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
-from app.records.kinds import COMPANIES, Kind
+from app.records.kinds import COMPANIES, CONTACTS, Kind
 from app.records.models import Company, ExternalRef
 from app.records.prepare import Prepared, RecordInvalid
 from app.records.repository import ExternalRefRepository, RecordRepository
 from app.validation.findings import error
 from app.validation.policy import ValidationPolicy
+from app.webhooks import outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,8 @@ async def create(
     entry: Entry | None = None,
 ) -> Written:
     prepared, values = await _column_values(session, kind, fields, policy, None)
+    if kind is CONTACTS:
+        await suppression.check(session, _emails(values))
     refs = ExternalRefRepository(session)
     for system, external_id in external_refs:
         if await refs.find(kind.entity, system, external_id) is not None:
@@ -134,8 +138,6 @@ async def create(
     for system, external_id in external_refs:
         await refs.add(kind.entity, record.id, system, external_id)
     await dedup.index_record(session, kind.entity, record)
-    if check is not None:
-        await prevention.after_create(session, kind.entity, record.id, check)
     changed = tuple(sorted(k for k, v in values.items() if v not in (None, [], "")))
     await audit.record(
         session,
@@ -145,6 +147,11 @@ async def create(
         entity_id=record.id,
         fields=changed,
     )
+    await _announce(session, "record.created", kind, record, changed)
+    if kind is CONTACTS:
+        await consent.record_changes(session, actor, record.id, {}, values, source_system)
+    if check is not None:  # after the record's own event: receivers learn of it first
+        await prevention.after_create(session, kind.entity, record.id, check)
     return Written(record, True, changed, tuple(check.matches) if check else ())
 
 
@@ -195,6 +202,9 @@ async def _apply(
         return Written(record, False, ())
     if kind is COMPANIES and "name" in changed and record.name:
         await _remember_former_name(session, actor, record.name, values["name"])
+    before = {f: getattr(record, f) for f in consent.TRACKED} if kind is CONTACTS else {}
+    if kind is CONTACTS and {"email", "additional_emails"} & set(changed):
+        await suppression.check(session, _emails({f: values.get(f) for f in changed}))
     for field in changed:
         setattr(record, field, values[field])
     record.provenance = provenance.after_write(
@@ -213,7 +223,34 @@ async def _apply(
         entity_id=record.id,
         fields=changed,
     )
+    await _announce(session, "record.updated", kind, record, changed)
+    if kind is CONTACTS:
+        after = {f: values[f] for f in changed if f in consent.TRACKED}
+        await consent.record_changes(session, actor, record.id, before, after, record.source_system)
     return Written(record, False, changed)
+
+
+def _emails(values: Mapping[str, object]) -> list[object]:
+    return [values.get("email"), *(values.get("additional_emails") or [])]  # type: ignore[misc]
+
+
+async def _announce(
+    session: AsyncSession, event: str, kind: Kind, record: Any, fields: Sequence[str]
+) -> None:
+    """The CRM hears of the change through the outbox (ids and field names, no values)."""
+    await outbox.enqueue(
+        session,
+        event,
+        {
+            "entity": kind.entity,
+            "id": str(record.id),
+            "version": record.version,
+            "fields": list(fields),
+            "source_system": record.source_system,
+        },
+        entity=kind.entity,
+        record_id=record.id,
+    )
 
 
 async def upsert_by_ref(

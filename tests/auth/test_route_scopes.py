@@ -21,6 +21,8 @@ PUBLIC = {
     ("post", "/v1/auth/token"),
     ("post", "/v1/auth/setup/password"),
     ("post", "/v1/auth/setup/confirm"),
+    # authenticated by its Standard Webhooks signature instead of a token
+    ("post", "/v1/webhooks/inbound/{source}"),
 }
 AUTHENTICATED_ONLY = {("get", "/v1/auth/me")}
 

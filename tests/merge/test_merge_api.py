@@ -113,7 +113,8 @@ async def test_merge_keeps_every_value_and_the_strictest_consent(
     )
     event = (
         await session.execute(
-            text("SELECT type, data FROM outbox WHERE record_id = :id"), {"id": uuid.UUID(a["id"])}
+            text("SELECT type, data FROM outbox WHERE record_id = :id AND type LIKE '%merged'"),
+            {"id": uuid.UUID(a["id"])},
         )
     ).one()
     assert event.type == "record.merged" and event.data["merged_ids"] == [b["id"]]
