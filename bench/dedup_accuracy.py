@@ -2,7 +2,8 @@
 
 Data: bench/generate.py (N companies and N contacts, --dup-rate, --seed), ground truth from
 `true_entity_id`. Pipeline, all in memory: normalise every record once → blocking keys,
-blocks above `DEFAULT_MAX_BLOCK` dropped → each candidate pair scored once with the model's
+blocks above their kind's cap dropped (`BLOCK_CAPS`, as the lookup and the scan do; `--small-cap`
+tries another cap for the contact kinds it lists) → each candidate pair scored once with the model's
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
 set → clusters from `duplicate` links.
 
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,13 +65,13 @@ class Counts:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def candidate_pairs(record_keys: list[frozenset[str]], max_block: int):
+def candidate_pairs(record_keys: list[frozenset[str]], caps: Mapping[str, int]):
     """Each pair sharing a usable key, once: under the smallest key the two share."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, ks in enumerate(record_keys):
         for k in ks:
             blocks[k].append(i)
-    usable = {k for k, members in blocks.items() if 1 < len(members) <= max_block}
+    usable = {k for k, members in blocks.items() if 1 < len(members) <= blocking.block_cap(k, caps)}
     kept = [ks & usable for ks in record_keys]
     for key in sorted(usable):
         members = blocks[key]
@@ -81,7 +82,14 @@ def candidate_pairs(record_keys: list[frozenset[str]], max_block: int):
                     yield i, j
 
 
-def run(entity: str, n: int, dup_rate: float, seed: int, examples: int) -> dict[str, Any]:
+def caps_of(entity: str, small_cap: int | None) -> Mapping[str, int]:
+    caps = blocking.BLOCK_CAPS[entity.removesuffix("s").replace("companie", "company")]
+    return caps if small_cap is None else dict.fromkeys(caps, small_cap)
+
+
+def run(
+    entity: str, n: int, dup_rate: float, seed: int, examples: int, small_cap: int | None = None
+) -> dict[str, Any]:
     companies, contacts = generate(n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
     view_of, terms_of, keys_of, score, base_model = ENGINES[entity]
@@ -93,7 +101,7 @@ def run(entity: str, n: int, dup_rate: float, seed: int, examples: int) -> dict[
     loose, strict, compared = Counts(), Counts(), 0
     links: list[tuple[int, int, float]] = []
     shown: Counter[str] = Counter()
-    for i, j in candidate_pairs([keys_of(v) for v in views], blocking.DEFAULT_MAX_BLOCK):
+    for i, j in candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap)):
         compared += 1
         result = score(views[i], views[j], model, frequencies)
         same = truth_ids[i] == truth_ids[j]
@@ -168,12 +176,25 @@ def main() -> None:
     parser.add_argument("--dup-rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--examples", type=int, default=0, help="print N errors of each kind")
+    parser.add_argument(
+        "--small-cap",
+        type=int,
+        default=None,
+        help="cap of the contact kinds BLOCK_CAPS lists (study)",
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # child: one row, so peak RSS is this row's own
         print(
             json.dumps(
-                run(args.entities[0], args.sizes[0], args.dup_rate, args.seed, args.examples)
+                run(
+                    args.entities[0],
+                    args.sizes[0],
+                    args.dup_rate,
+                    args.seed,
+                    args.examples,
+                    args.small_cap,
+                )
             )
         )
         return
@@ -183,7 +204,8 @@ def main() -> None:
             child = subprocess.run(
                 [sys.executable, "-m", "bench.dedup_accuracy", "--one", "--entities", entity,
                  "--sizes", str(n), "--dup-rate", str(args.dup_rate), "--seed", str(args.seed),
-                 "--examples", str(args.examples)],
+                 "--examples", str(args.examples),
+                 *(["--small-cap", str(args.small_cap)] if args.small_cap is not None else [])],
                 check=True, capture_output=True, text=True,
             )  # fmt: skip
             sys.stderr.write(child.stderr)

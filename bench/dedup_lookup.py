@@ -84,9 +84,10 @@ async def load(url: str, n: int, seed: int) -> list[dict[str, Any]]:
     return contacts
 
 
-async def load_once(url: str, n: int, seed: int) -> list[dict[str, Any]]:
+async def load_once(url: str, n: int, seed: int, *, probes: bool = True) -> list[dict[str, Any]]:
     """Load N contacts unless the database already holds them (DATABASE_URL reused between
-    benchmarks: a million records take minutes to load)."""
+    benchmarks: a million records take minutes to load). The generated contacts are returned
+    to draw probes from; `probes=False` (a scan) skips generating them again when reused."""
     engine = create_async_engine(url)
     async with engine.connect() as conn:
         stored = (await conn.exec_driver_sql("SELECT count(*) FROM contacts")).scalar_one()
@@ -96,7 +97,7 @@ async def load_once(url: str, n: int, seed: int) -> list[dict[str, Any]]:
     if stored != n:
         raise SystemExit(f"the database holds {stored:,} contacts, not {n:,}")
     print(f"reusing the {stored:,} contacts already loaded")
-    return generate(max(n // 10, 100), n, 0.05, seed)[1]
+    return generate(max(n // 10, 100), n, 0.05, seed)[1] if probes else []
 
 
 async def timed(port: int, token: str, probes: list[dict[str, Any]], callers: int) -> list[float]:

@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     with migrated_database() as url:
-        asyncio.run(load_once(url, args.contacts, args.seed))
+        asyncio.run(load_once(url, args.contacts, args.seed, probes=False))
         env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
         with running_server(env) as port:
             token = client_token(port, url, "duplicates:review records:read")

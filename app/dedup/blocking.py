@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from app.dedup.engine.keys import block_cap
+
 Pair = tuple[uuid.UUID, uuid.UUID]
 
 
@@ -35,15 +37,16 @@ class BlockingStats:
 
 
 def usable_keys(
-    keys: Iterable[str], sizes: Mapping[str, int], max_block: int, stats: BlockingStats
+    keys: Iterable[str], sizes: Mapping[str, int], caps: Mapping[str, int], stats: BlockingStats
 ) -> set[str]:
-    """Keys shared by at least two records and not over the cap (counted once per key)."""
+    """Keys shared by at least two records and not over their kind's cap (`caps`, one of
+    `BLOCK_CAPS`; counted once per key)."""
     usable = set()
     for key in set(keys):
         size = sizes.get(key, 1)
         if size < 2:
             continue
-        if size > max_block:
+        if size > block_cap(key, caps):
             stats.capped[prefix_of(key)] += 1
             continue
         usable.add(key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Text, Uuid, any_, bindparam, delete, func, select, text
@@ -12,28 +14,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup.models import BaseSize, MatchKey, TermCount
 
-# Each key's block size, counted up to the cap, and its members when the block is within
-# it: a block too big to use is never read, and sizes and candidates come in one round trip.
-_BLOCKS = text(
-    """
-    WITH sized AS MATERIALIZED (
-        SELECT k.key, (
-            SELECT count(*) FROM (
-                SELECT 1 FROM match_keys
-                WHERE entity = :entity AND key = k.key AND blocking
-                LIMIT :cap + 1
-            ) AS capped
-        ) AS n
-        FROM unnest(CAST(:keys AS text[])) AS k(key)
+# Each key's block, read up to one record past its cap (so a block too big to use costs at
+# most cap + 1 index entries), and the matching columns of the members of the blocks within
+# their cap: sizes, members and candidates in one round trip and one probe of each key.
+# `{columns}` and `{join}` name the entity's own table (see `_candidate_sql`), never input.
+_BLOCKS = """
+    WITH found AS MATERIALIZED (
+        SELECT k.key, k.cap, m.record_id
+        FROM unnest(CAST(:keys AS text[]), CAST(:caps AS integer[])) AS k(key, cap)
+        JOIN LATERAL (
+            SELECT record_id FROM match_keys
+            WHERE entity = :entity AND key = k.key AND blocking
+            LIMIT k.cap + 1
+        ) AS m ON true
+    ), sized AS (
+        SELECT key, cap, count(*) AS n FROM found GROUP BY key, cap
     )
-    SELECT s.key, s.n, m.record_id
-    FROM sized AS s
-    LEFT JOIN LATERAL (
-        SELECT record_id FROM match_keys
-        WHERE entity = :entity AND key = s.key AND blocking AND s.n <= :cap
-    ) AS m ON true
-    """
-)
+    SELECT f.key, s.n, f.record_id, {columns}
+    FROM found AS f
+    JOIN sized AS s ON s.key = f.key
+    {join}
+"""
+
 
 # A correlated subquery per term is one index probe each, always: as a join or `= ANY`, the
 # planner would rather read the whole entity slice of term_counts and compare every row
@@ -112,22 +114,40 @@ class MatchKeyRepository:
         await self.session.execute(delete(MatchKey).where(MatchKey.record_id == record_id))
 
     async def blocks(
-        self, entity: str, keys: Collection[str], cap: int
+        self, entity: str, keys: Collection[str], cap: int | Mapping[str, int]
     ) -> tuple[dict[str, int], dict[str, list[uuid.UUID]]]:
-        """Each key's block size (`cap + 1` means "bigger than the cap") and, for the blocks
-        within the cap, their records."""
+        """Each key's block size (its cap + 1 means "bigger than the cap") and, for the
+        blocks within the cap, their records; `cap` is one for all keys, or one per key."""
+        found = await self.blocks_and_rows(entity, keys, cap, None, ())
+        return found.sizes, found.members
+
+    async def blocks_and_rows(
+        self,
+        entity: str,
+        keys: Collection[str],
+        cap: int | Mapping[str, int],
+        model: Any,
+        fields: Sequence[str],
+    ) -> Candidates:
+        """`blocks`, plus id, version and `fields` of the active members of the blocks
+        within their cap, by id (`model`'s table; no rows when `model` is None)."""
+        found = Candidates({}, {}, {})
         if not keys:
-            return {}, {}
+            return found
+        keys = list(keys)
+        caps = [cap[k] for k in keys] if isinstance(cap, Mapping) else [cap] * len(keys)
         result = await self.session.execute(
-            _BLOCKS, {"entity": entity, "keys": list(keys), "cap": cap}
+            _candidate_sql(model, tuple(fields)), {"entity": entity, "keys": keys, "caps": caps}
         )
-        sizes: dict[str, int] = {}
-        members: dict[str, list[uuid.UUID]] = {}
-        for key, n, record_id in result.all():
-            sizes[key] = n
-            if record_id is not None:
-                members.setdefault(key, []).append(record_id)
-        return sizes, members
+        names = ("id", "version", *fields)
+        for key, n, record_id, *columns in result.all():
+            found.sizes[key] = n
+            if columns[0] is None:  # a block over its cap, or a record no longer active
+                continue
+            found.members.setdefault(key, []).append(record_id)
+            if model is not None:
+                found.rows[record_id] = dict(zip(names, columns, strict=True))
+        return found
 
     async def term_counts_and_base(
         self, entity: str, terms: Collection[str]
@@ -169,6 +189,10 @@ class MatchKeyRepository:
 
         Values held by a single record are not stored: a missing term counts as one.
         """
+        # A pass over every key of the entity (14M rows at a million contacts) outlasts the
+        # request timeout; with room to hash them, it needs no sort spilled to disk.
+        await self.session.execute(text("SET LOCAL statement_timeout = 0"))
+        await self.session.execute(text("SET LOCAL work_mem = '256MB'"))
         await self.session.execute(delete(TermCount).where(TermCount.entity == entity))
         await self.session.execute(
             text(
@@ -193,3 +217,28 @@ class MatchKeyRepository:
             )
         )
         return int(records or 0)
+
+
+@lru_cache(maxsize=8)
+def _candidate_sql(model: Any, fields: tuple[str, ...]) -> Any:
+    """`_BLOCKS` reading `fields` from `model`'s table, or only the block members (None)."""
+    if model is None:
+        return text(_BLOCKS.format(columns="CASE WHEN s.n <= s.cap THEN f.record_id END",
+                                   join=""))  # fmt: skip
+    table = model.__table__
+    columns = ", ".join(f"r.{table.c[c].name}" for c in ("id", "version", *fields))
+    join = (
+        f"LEFT JOIN {table.name} AS r "
+        "ON r.id = f.record_id AND r.status = 'active' AND s.n <= s.cap"
+    )
+    return text(_BLOCKS.format(columns=columns, join=join))
+
+
+@dataclass
+class Candidates:
+    """What a lookup reads with its blocks: their sizes, the members of those within their
+    cap, and those members' matching columns by id."""
+
+    sizes: dict[str, int]
+    members: dict[str, list[uuid.UUID]]
+    rows: dict[uuid.UUID, dict[str, Any]]

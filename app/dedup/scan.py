@@ -1,8 +1,9 @@
-"""The batch scan job: the whole base (or what changed since) against itself, in batches.
+"""The batch scan job: the whole base (or what changed since) against itself.
 
-Each batch is one unit of work: read the batch's keys, drop the over-sized blocks, read the
-members of the others, score every new pair once, store the ones worth a look, and save the
-last id as the checkpoint, all in one transaction; a killed worker resumes after it.
+A full scan goes block by block (see `scan_full`). An incremental scan (`since`) goes
+record by record, in batches: read the batch's keys, drop the over-sized blocks, read the
+members of the others, score every new pair once, store the ones worth a look, and save
+the last id as the checkpoint, all in one transaction; a killed worker resumes after it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import uuid
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from app.dedup.pairs_repository import (
     ScanRepository,
     pair_row,
 )
+from app.dedup.scan_full import PARALLEL_FROM, full_scan
 from app.dedup.scan_scoring import (
     TERM_PREFIXES,
     BatchWork,
@@ -36,12 +38,10 @@ from app.dedup.scan_scoring import (
     start_process,
 )
 from app.jobs import JobContext
+from app.webhooks import outbox
 
 BATCH = 500
 KIND = "dedup.scan"
-# From this many records a scan scores in worker processes, one per core, while it reads the
-# next batch; below it, starting them would cost more than it saves.
-PARALLEL_FROM = 20_000
 IN_FLIGHT = 3  # batches read ahead of the one being stored
 
 
@@ -49,22 +49,64 @@ IN_FLIGHT = 3  # batches read ahead of the one being stored
 async def scan(ctx: JobContext) -> dict[str, Any]:
     entity = ctx.params["entity"]
     since = datetime.fromisoformat(ctx.params["since"]) if ctx.params.get("since") else None
-    model_table = dedup.MODELS[entity]
-    checkpoint = ctx.checkpoint or {}
-    after = uuid.UUID(checkpoint["after"]) if checkpoint.get("after") else None
-    totals: dict[str, int] = defaultdict(int, checkpoint.get("totals", {}))
-    stats = BlockingStats()
-
-    if after is None:  # a fresh run recounts how common every value is first
+    if not ctx.checkpoint:  # a fresh run recounts how common every value is first
         async with ctx.unit() as session:
             await dedup.refresh_terms(session, entity)
     async with ctx.unit() as session:
         base = await dedup.MatchKeyRepository(session).base_size(entity) or 2
-        total = await ScanRepository(session).count(model_table, since)
+        total = await ScanRepository(session).count(dedup.MODELS[entity], since)
         counts = await ScanRepository(session).term_counts(entity, TERM_PREFIXES[entity])
     base = max(base, dedup.MIN_BASE_SIZE)
-    await ctx.report(totals["records"], total, message="dedup.scan.comparing")
+    if since is None:
+        done, records = await full_scan(ctx, entity, base, counts, total)
+        totals: Mapping[str, int] = {"records": records, "stored": done.stored, **done.verdicts}
+        stats = BlockingStats(done.pairs, done.capped)
+    else:
+        totals, stats = await _incremental(ctx, entity, since, base, counts, total)
+    clustered = 0
+    if since is None:
+        await ctx.report(totals["records"], totals["records"], message="dedup.scan.clustering")
+    result = {
+        "entity": entity,
+        "records": totals["records"],
+        "pairs_stored": totals["stored"],
+        "by_verdict": {
+            v.value: totals.get(v.value, 0)
+            for v in engine.Verdict
+            if v is not engine.Verdict.DISTINCT
+        },
+    }
+    async with ctx.unit() as session:
+        if since is None:  # clusters describe the whole base: only a full scan rebuilds them
+            repo = ClusterRepository(session)
+            groups = engine.clusters(await repo.confident_links(entity))
+            await repo.replace(entity, groups, ctx.job_id)
+            clustered = len(groups)
+        await outbox.enqueue(
+            session,
+            "scan.completed",
+            {**result, "job_id": str(ctx.job_id), "incremental": since is not None,
+             "clusters": clustered},
+            entity=entity,
+        )  # fmt: skip
+    return {"clusters": clustered, **result, "keys": stats.as_rows()}
 
+
+async def _incremental(
+    ctx: JobContext,
+    entity: str,
+    since: datetime,
+    base: int,
+    counts: Mapping[str, int],
+    total: int,
+) -> tuple[Mapping[str, int], BlockingStats]:
+    """The records changed since `since` against the whole base, batch by batch."""
+    model_table = dedup.MODELS[entity]
+    checkpoint = ctx.checkpoint or {}
+    after = uuid.UUID(checkpoint["after"]) if checkpoint.get("after") else None
+    totals: Counter[str] = Counter(checkpoint.get("totals", {}))
+    stats = BlockingStats()
+    await ctx.report(totals["records"], total, message="dedup.scan.comparing")
     read_after = after
     in_flight: deque[tuple[list[uuid.UUID], BlockingStats, asyncio.Future[Any]]] = deque()
     with _scorer(total - totals["records"], counts) as score:
@@ -76,7 +118,7 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
                     ids = await reads.ids_after(model_table, read_after, BATCH, since)
                     if ids:
                         batch_stats = BlockingStats()
-                        work = await _read_batch(reads, entity, base, ids, since, batch_stats)
+                        work = await _read_batch(reads, entity, base, ids, batch_stats)
                         in_flight.append((ids, batch_stats, score(work)))
                         read_after = ids[-1]
             if not in_flight:
@@ -100,24 +142,7 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
                 )
             await ctx.report(totals["records"], total, message="dedup.scan.comparing")
             ctx.stop_point()
-    clustered = 0
-    if since is None:  # clusters describe the whole base: only a full scan rebuilds them
-        await ctx.report(totals["records"], total, message="dedup.scan.clustering")
-        async with ctx.unit() as session:
-            repo = ClusterRepository(session)
-            groups = engine.clusters(await repo.confident_links(entity))
-            await repo.replace(entity, groups, ctx.job_id)
-            clustered = len(groups)
-    return {
-        "clusters": clustered,
-        "entity": entity,
-        "records": totals["records"],
-        "pairs_stored": totals["stored"],
-        "by_verdict": {
-            v.value: totals[v.value] for v in engine.Verdict if v is not engine.Verdict.DISTINCT
-        },
-        "keys": stats.as_rows(),
-    }
+    return totals, stats
 
 
 @contextmanager
@@ -153,14 +178,14 @@ async def _read_batch(
     entity: str,
     base: int,
     ids: list[uuid.UUID],
-    since: datetime | None,
     stats: BlockingStats,
 ) -> BatchWork:
     """The batch's candidate pairs and everything needed to score them."""
     keys_by_record: dict[uuid.UUID, list[str]] = defaultdict(list)
     rows = await reads.keys_of(entity, ids)
     sizes = await reads.sizes(entity, {key for _, key in rows})
-    usable = usable_keys((key for _, key in rows), sizes, engine.keys.DEFAULT_MAX_BLOCK, stats)
+    caps = engine.keys.BLOCK_CAPS[entity]
+    usable = usable_keys((key for _, key in rows), sizes, caps, stats)
     for record_id, key in rows:
         if key in usable:
             keys_by_record[record_id].append(key)
@@ -168,7 +193,7 @@ async def _read_batch(
     if usable:
         for key, record_id in await reads.members(entity, usable):
             members[key].append(record_id)
-    pairs = candidate_pairs(keys_by_record, members, only_later=since is None, stats=stats)
+    pairs = candidate_pairs(keys_by_record, members, only_later=False, stats=stats)
     involved = {record for pair in pairs for record in pair}
     if not involved:
         return BatchWork(entity, {}, [], base)

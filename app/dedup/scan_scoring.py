@@ -1,17 +1,20 @@
-"""The CPU half of a scan: normalise a batch's records and score its pairs (no I/O).
+"""The CPU half of a scan: normalise records and score their pairs (no I/O).
 
 It runs in worker processes on a big scan, so everything it takes and returns is plain,
-picklable data. Each process keeps the views it built: a record comes back as a candidate
-of several batches, and building its view (phone parsing, name folding) costs more than
-scoring a pair.
+picklable data. Building a record's view (phone parsing, name folding) costs several times
+more than scoring a pair, so views are built once and kept: by a full scan in a
+`ViewTable` (every record once, by its position in the scan's id order), by an incremental
+scan in a per-process cache (a record comes back as a candidate of several batches).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from app.dedup import engine
 from app.dedup.blocking import Pair
@@ -77,3 +80,55 @@ def score_batch(
 @lru_cache(maxsize=8)
 def _model(entity: str, base_size: int) -> engine.MatchModel:
     return engine.for_base_size(ENGINES[entity].model, max(base_size, MIN_BASE_SIZE))
+
+
+class ViewTable:
+    """A full scan's views, one per record, by position; pairs arrive as positions."""
+
+    def __init__(self, entity: str, base_size: int, counts: Mapping[str, int]) -> None:
+        self.spec = ENGINES[entity]
+        self.model = _model(entity, base_size)
+        self.frequencies = engine.TermFrequencies(counts, base_size)
+        self.views: list[Any] = []
+
+    def add(self, start: int, records: Sequence[Mapping[str, object]]) -> int:
+        """Views of the records at positions `start`…, read in id order; returns how many
+        the table holds."""
+        if start != len(self.views):  # chunks come in order: anything else is a bug
+            raise ValueError(f"views from {start} expected at {len(self.views)}")
+        view = self.spec.view
+        self.views.extend(view(fields) for fields in records)
+        return len(self.views)
+
+    def score(self, left: bytes, right: bytes) -> list[tuple[int, int, engine.MatchResult]]:
+        """The pairs (positions, as "i" arrays) whose verdict is not `distinct`."""
+        lefts, rights = array("i"), array("i")
+        lefts.frombytes(left)
+        rights.frombytes(right)
+        views, score, model, frequencies = self.views, self.spec.score, self.model, self.frequencies
+        distinct = engine.Verdict.DISTINCT
+        found = []
+        for i, j in zip(lefts, rights, strict=True):
+            result = score(views[i], views[j], model, frequencies)
+            if result.verdict is not distinct:
+                found.append((i, j, result))
+        return found
+
+
+_table: ViewTable | None = None  # a full scan's scoring process: its copy of every view
+
+
+def start_table(entity: str, base_size: int, counts: Mapping[str, int]) -> None:
+    """Initialiser of a full scan's scoring process."""
+    global _table
+    _table = ViewTable(entity, base_size, counts)
+
+
+def table_add(start: int, records: Sequence[Mapping[str, object]]) -> int:
+    assert _table is not None, "start_table first"
+    return _table.add(start, records)
+
+
+def table_score(left: bytes, right: bytes) -> list[tuple[int, int, engine.MatchResult]]:
+    assert _table is not None, "start_table first"
+    return _table.score(left, right)

@@ -166,19 +166,30 @@ async def lookup(
     view = spec.view(fields)
     keys = spec.keys(view)
     # Counting one past the cap keeps "too big" visible once the record itself is set aside.
-    cap = engine.keys.DEFAULT_MAX_BLOCK + (exclude is not None)
-    sizes, members = await repo.blocks(entity, keys, cap)
+    caps = engine.keys.BLOCK_CAPS[entity]
+    extra = exclude is not None
+    # The candidates' columns come with their blocks: one round trip, not two. (Their term
+    # counts do not: read from their stored keys in the same statement, they cost more than
+    # the round trip saves.)
+    found = await repo.blocks_and_rows(
+        entity,
+        keys,
+        {k: engine.keys.block_cap(k, caps) + extra for k in keys},
+        MODELS[entity],
+        RECORD_FIELDS[entity],
+    )
+    sizes, members = found.sizes, found.members
     if exclude is not None:  # the record itself sits in each of its blocks
         members = {k: [r for r in ids if r != exclude] for k, ids in members.items()}
         sizes |= {k: len(ids) for k, ids in members.items()}
-    chosen = engine.bounded_keys(keys, sizes)
-    ids = list(dict.fromkeys(r for k in chosen for r in members.get(k, ())))
-    records = await repo.matching_rows(MODELS[entity], ids, RECORD_FIELDS[entity])
+    chosen = engine.bounded_keys(keys, sizes, caps=caps)
+    records = [found.rows[r] for r in dict.fromkeys(r for k in chosen for r in members.get(k, ()))]
     candidate_fields = await canonical_fields(
-        session, entity, [fields_of(entity, r) for r in records]
+        session, entity, [{f: r[f] for f in RECORD_FIELDS[entity]} for r in records]
     )
     views = [
-        (r.id, _VIEWS.view(entity, r, f)) for r, f in zip(records, candidate_fields, strict=True)
+        (r["id"], _VIEWS.view_of(entity, r["id"], r["version"], f))
+        for r, f in zip(records, candidate_fields, strict=True)
     ]
     frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
     base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])

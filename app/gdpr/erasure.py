@@ -90,7 +90,7 @@ async def erase(
         await dedup.forget_record(session, record.id)
     await session.execute(
         update(DuplicatePair)
-        .where(DuplicatePair.status == "open")
+        .where(DuplicatePair.entity == "contact", DuplicatePair.status == "open")
         .where(or_(DuplicatePair.left_id.in_(ids), DuplicatePair.right_id.in_(ids)))
         .values(status="erased")
     )

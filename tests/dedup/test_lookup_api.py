@@ -148,3 +148,27 @@ def test_view_cache_follows_record_versions() -> None:
     for n in range(3):  # bounded: the oldest entries go
         cache.view("contact", SimpleNamespace(id=f"x{n}", version=1, **fields))
     assert cache.view("contact", record) is not second
+
+
+async def test_crowded_kinds_are_capped_lower_than_a_personal_email(
+    client: AsyncClient, steward: dict
+) -> None:
+    """26 namesakes sharing a mobile fill the name and phone keys past their cap (25): a
+    lookup reads none of them but still finds the one sharing its email; 26 people sharing a
+    personal email are all read (that kind keeps the cap of 200)."""
+    for n in range(26):
+        namesake = {"first_name": "Jean", "last_name": "Martin", "phone": "06 12 34 56 78"}
+        await store(client, steward, "contacts", namesake | {"email": f"jm{n}@exemple.fr"})
+        relative = {"first_name": "Léa" + chr(97 + n), "last_name": "Kerval" + chr(97 + n)}
+        await store(client, steward, "contacts", relative | {"email": "kerval@exemple.fr"})
+
+    probe = {"first_name": "Jean", "last_name": "Martin", "phone": "+33612345678"}
+    found = await lookup(client, steward, "contact", probe | {"email": "jm3@exemple.fr"})
+    assert found["candidates_compared"] == 1
+    assert found["keys_capped"] >= 5  # name, sound, prefix, suffix and phone keys
+    assert [m["verdict"] for m in found["matches"]] == ["duplicate"]
+
+    probe = {"first_name": "Zoé", "last_name": "Nouvelle", "email": "Kerval@exemple.fr"}
+    shared_email = await lookup(client, steward, "contact", probe)
+    assert shared_email["candidates_compared"] == 26
+    assert shared_email["keys_capped"] == 0

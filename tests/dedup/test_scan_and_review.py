@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
 
 from app.auth.scopes import Role
 from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
@@ -29,7 +30,7 @@ PEOPLE = [
 
 @pytest.mark.committed
 async def test_scan_fills_the_queue_and_decisions_stick(live, committed_url: str) -> None:  # type: ignore[no-untyped-def]
-    client, _, headers = live
+    client, app, headers = live
     ids = []
     for person in PEOPLE:
         response = await client.post("/v1/contacts", json=person, headers=headers)
@@ -52,6 +53,9 @@ async def test_scan_fills_the_queue_and_decisions_stick(live, committed_url: str
     # the one confident link makes one cluster of the two Kerbrat records
     assert job["result"]["clusters"] == job["result"]["by_verdict"]["duplicate"] == 1
     assert [sorted(c["record_ids"]) for c in clusters] == [sorted(ids[:2])]
+    async with app.state.sessionmaker() as session:
+        event = await session.scalar(text("SELECT data FROM outbox WHERE type = 'scan.completed'"))
+    assert (event["job_id"], event["records"], event["clusters"]) == (job_id, 4, 1)
     queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
     assert len(queue) == 1
     pair = queue[0]
@@ -103,13 +107,13 @@ def test_candidate_pairs_each_once_and_counted_by_key() -> None:
     a, b, c = sorted(uuid.uuid4() for _ in range(3))
     stats = BlockingStats()
     keys = usable_keys(
-        ["email:x", "name:y", "name:big", "phone:z"],
-        {"email:x": 2, "name:y": 3, "name:big": 999},
-        200,
+        ["email:x", "name:y", "name:big", "phone:z", "ph:mid", "phone:mid"],
+        {"email:x": 2, "name:y": 3, "name:big": 999, "ph:mid": 26, "phone:mid": 26},
+        {"name:": 200, "ph:": 25},
         stats,
     )
-    assert keys == {"email:x", "name:y"}
-    assert stats.capped["name:"] == 1
+    assert keys == {"email:x", "name:y", "phone:mid"}  # kinds the caps leave out keep 200
+    assert stats.capped == {"name:": 1, "ph:": 1}
     members = {"email:x": [a, b], "name:y": [a, b, c]}
     pairs = candidate_pairs(
         {a: ["email:x", "name:y"], b: ["email:x", "name:y"]}, members, only_later=True, stats=stats
@@ -149,7 +153,7 @@ async def test_the_api_process_runs_scans_when_asked(committed_url: str) -> None
 async def test_worker_processes_and_read_ahead_find_the_same_pairs(
     live, committed_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.dedup import scan
+    from app.dedup import scan, scan_full
 
     client, _, headers = live
     people = [
@@ -161,6 +165,8 @@ async def test_worker_processes_and_read_ahead_find_the_same_pairs(
     for person in people:
         assert (await client.post("/v1/contacts", json=person, headers=headers)).is_success
     monkeypatch.setattr(scan, "BATCH", 2)  # several batches in flight at once
+    monkeypatch.setattr(scan_full, "PAGE", 3)  # blocks cut across pages
+    monkeypatch.setattr(scan_full, "RECORDS", 2)
 
     async def scan_once() -> dict:
         started = await client.post(
@@ -176,7 +182,7 @@ async def test_worker_processes_and_read_ahead_find_the_same_pairs(
         }
 
     here = await scan_once()
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(scan_full, "PARALLEL_FROM", 0)
     in_processes = await scan_once()
     assert in_processes == here
     assert here["result"]["records"] == len(people)

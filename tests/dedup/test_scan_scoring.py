@@ -72,3 +72,33 @@ def test_a_batch_scores_its_pairs_as_the_engine_does() -> None:
             assert found[(left, right)] == expected
     assert {p for p in found} <= set(pairs[:3])  # a pair with an unknown record is skipped
     assert engine.Verdict.DUPLICATE in {r.verdict for r in found.values()}
+
+
+def test_a_view_table_scores_pairs_of_positions_as_the_engine_does() -> None:
+    from array import array
+
+    from app.dedup.scan_scoring import ViewTable
+
+    spec = ENGINES["contact"]
+    people = [
+        {"first_name": "Jean", "last_name": "Kerbrat", "email": "j.kerbrat@acme.fr"},
+        {"first_name": "jean", "last_name": "KERBRAT", "email": "J.Kerbrat@acme.fr"},
+        {"first_name": "Ève", "last_name": "N'Guyen"},
+        {},
+    ]
+    table = ViewTable("contact", 5_000, {"ln:kerbrat": 2})
+    assert table.add(0, people[:2]) == 2
+    assert table.add(2, people[2:]) == 4
+    with pytest.raises(ValueError, match="expected at 4"):
+        table.add(1, people[:1])  # chunks arrive in order, or not at all
+    left, right = array("i", [0, 0, 1, 2]), array("i", [1, 2, 3, 3])
+    found = {(i, j): result for i, j, result in table.score(left.tobytes(), right.tobytes())}
+    model = engine.for_base_size(spec.model, 5_000)
+    frequencies = engine.TermFrequencies({"ln:kerbrat": 2}, 5_000)
+    for i, j in zip(left, right, strict=True):
+        expected = spec.score(spec.view(people[i]), spec.view(people[j]), model, frequencies)
+        assert found.get((i, j)) == (
+            None if expected.verdict is engine.Verdict.DISTINCT else expected
+        )
+    assert found[(0, 1)].verdict is engine.Verdict.DUPLICATE
+    assert table.score(b"", b"") == []

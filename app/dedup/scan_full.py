@@ -1,0 +1,237 @@
+"""A full scan, block by block: every record normalised once, every block read once.
+
+1. Views: the active records are read in id order and each scoring process builds the view
+   of every one of them, kept for the whole scan (about 1 KB a record and process).
+2. Blocks: the shared blocking keys are streamed in key order from one cursor; each block
+   within its kind's cap gives its pairs not met in an earlier block (`BlockPairs`); the
+   pairs of a page of rows are scored in the processes while the next page is read, then
+   stored with the checkpoint (how many rows are done) in one transaction.
+
+A killed worker resumes after the last page stored: views are built again, and the blocks
+already scored are replayed without scoring, so that their pairs are not scored twice.
+The checkpoint holds counts only, never a key (keys are personal data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import uuid
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.dedup import engine
+from app.dedup import service as dedup
+from app.dedup.pairs_repository import PairRepository, ScanRepository, pair_row
+from app.dedup.scan_blocks import BlockPairs, BlockReader
+from app.dedup.scan_scoring import ViewTable, start_table, table_add, table_score
+from app.jobs import JobContext
+
+RECORDS = 5_000  # records read and sent to the scoring processes at a time
+PAGE = 50_000  # key rows a unit of work covers
+IN_FLIGHT = 2  # pages scored ahead of the one being stored
+# From this many records a scan scores in worker processes, one per core; below it,
+# starting them would cost more than it saves.
+PARALLEL_FROM = 20_000
+
+Found = list[tuple[int, int, engine.MatchResult]]
+
+
+@dataclass
+class FullScan:
+    """What a full scan has done so far: its checkpoint, and its share of the report."""
+
+    rows: int = 0  # key rows whose pairs are stored
+    stored: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    pairs: Counter[str] = field(default_factory=Counter)  # pairs produced, by key kind
+    capped: Counter[str] = field(default_factory=Counter)  # blocks over their cap, by kind
+
+    @classmethod
+    def resumed(cls, checkpoint: Mapping[str, Any]) -> FullScan:
+        if checkpoint.get("mode") != "blocks":  # none, or a record-major scan's
+            return cls()
+        return cls(
+            int(checkpoint["rows"]),
+            int(checkpoint["stored"]),
+            Counter(checkpoint["verdicts"]),
+            Counter(checkpoint["pairs"]),
+            Counter(checkpoint["capped"]),
+        )
+
+    def as_checkpoint(self) -> dict[str, Any]:
+        return {
+            "mode": "blocks",
+            "rows": self.rows,
+            "stored": self.stored,
+            "verdicts": dict(self.verdicts),
+            "pairs": dict(self.pairs),
+            "capped": dict(self.capped),
+        }
+
+
+async def full_scan(
+    ctx: JobContext, entity: str, base: int, counts: Mapping[str, int], records: int
+) -> tuple[FullScan, int]:
+    """Scores every candidate pair of the base once; returns the totals and the records."""
+    state = FullScan.resumed(ctx.checkpoint or {})
+    with _scorers(entity, base, counts, records) as scorers:
+        ids = await _load_views(ctx, scorers, entity, records)
+        await _score_blocks(ctx, scorers, entity, ids, state)
+    return state, len(ids)
+
+
+async def _load_views(
+    ctx: JobContext, scorers: _Scorers, entity: str, records: int
+) -> list[uuid.UUID]:
+    ids: list[uuid.UUID] = []
+    waiting: deque[asyncio.Future[Any]] = deque()
+    await ctx.report(0, records, message="dedup.scan.normalising")
+    names = dedup.RECORD_FIELDS[entity]
+    async with ctx.sessionmaker() as session:  # one read-only snapshot of the records
+        reads = ScanRepository(session)
+        while rows := await reads.rows_after(
+            dedup.MODELS[entity], names, ids[-1] if ids else None, RECORDS
+        ):
+            fields = await dedup.canonical_fields(
+                session, entity, [dict(zip(names, r[2:], strict=True)) for r in rows]
+            )
+            waiting.extend(scorers.add(len(ids), fields))
+            ids.extend(r.id for r in rows)
+            while len(waiting) > 2 * scorers.processes:
+                await waiting.popleft()
+            await ctx.report(len(ids), max(records, len(ids)), message="dedup.scan.normalising")
+            ctx.stop_point()
+    for done in waiting:
+        await done
+    return ids
+
+
+async def _score_blocks(
+    ctx: JobContext, scorers: _Scorers, entity: str, ids: list[uuid.UUID], state: FullScan
+) -> None:
+    index = {record_id: position for position, record_id in enumerate(ids)}
+    # counted from where the checkpoint left them: replayed blocks are not counted again
+    pairs = BlockPairs(len(ids), engine.keys.BLOCK_CAPS[entity], state.pairs.copy(),
+                       state.capped.copy())  # fmt: skip
+    resume_after, rows_seen = state.rows, 0
+    reader = BlockReader()
+    in_flight: deque[tuple[FullScan, list[asyncio.Future[Found]]]] = deque()
+    prefixes = tuple(engine.keys.BLOCKING_PREFIXES[entity])
+    async with ctx.sessionmaker() as session:
+        total = await ScanRepository(session).block_rows_total(entity, prefixes)
+    await ctx.report(state.rows, max(total, state.rows), message="dedup.scan.comparing")
+
+    async def score_page(blocks: Sequence[tuple[str, list[Any]]]) -> None:
+        nonlocal rows_seen
+        left, right = [], []
+        for key, rows in blocks:
+            members = [p for r in rows if (p := index.get(r[1])) is not None]
+            emit = rows_seen >= resume_after
+            rows_seen += len(rows)
+            new_left, new_right = pairs.add(key, rows[0][2], members, emit=emit)
+            left.append(new_left)
+            right.append(new_right)
+        if rows_seen <= resume_after:
+            return
+        done = FullScan(rows_seen, pairs=pairs.pairs_by_kind.copy(),
+                        capped=pairs.capped_by_kind.copy())  # fmt: skip
+        in_flight.append((done, scorers.score(left, right)))
+        while len(in_flight) > IN_FLIGHT:
+            await _store(ctx, entity, ids, state, *in_flight.popleft(), total)
+
+    async with ctx.sessionmaker() as session:
+        async for page in ScanRepository(session).block_rows(entity, PAGE):
+            await score_page(reader.page(page))
+        await score_page(reader.last())
+    while in_flight:
+        await _store(ctx, entity, ids, state, *in_flight.popleft(), total)
+
+
+async def _store(
+    ctx: JobContext,
+    entity: str,
+    ids: list[uuid.UUID],
+    state: FullScan,
+    done: FullScan,
+    scoring: list[asyncio.Future[Found]],
+    total: int,
+) -> None:
+    found = [pair for part in await asyncio.gather(*scoring) for pair in part]
+    async with ctx.unit() as session:
+        stored = await PairRepository(session).upsert(
+            [pair_row(entity, ids[i], ids[j], result, ctx.job_id) for i, j, result in found]
+        )
+        state.rows, state.stored = done.rows, state.stored + stored
+        state.verdicts.update(result.verdict.value for _, _, result in found)
+        state.pairs, state.capped = done.pairs, done.capped
+        await ctx.save_checkpoint(state.as_checkpoint(), session=session)
+    await ctx.report(done.rows, max(total, done.rows), message="dedup.scan.comparing")
+    ctx.stop_point()
+
+
+class _Scorers:
+    """Where a full scan's views live and its pairs are scored: in every worker process
+    (each holds all the views), or in this process for a small base."""
+
+    def __init__(self, entity: str, base: int, counts: Mapping[str, int], parallel: bool):
+        self._pools: list[ProcessPoolExecutor] = []
+        self._here: ViewTable | None = None
+        if not parallel:
+            self._here = ViewTable(entity, base, counts)
+            return
+        # spawn, not fork: a fork of this process would share its event loop and connections
+        context = multiprocessing.get_context("spawn")
+        self._pools = [
+            ProcessPoolExecutor(1, context, initializer=start_table,
+                                initargs=(entity, base, counts))
+            for _ in range(os.cpu_count() or 1)
+        ]  # fmt: skip
+
+    @property
+    def processes(self) -> int:
+        return max(len(self._pools), 1)
+
+    def add(self, start: int, records: Sequence[Mapping[str, object]]) -> list[asyncio.Future[Any]]:
+        if self._here is not None:
+            return [_done(self._here.add(start, records))]
+        loop = asyncio.get_running_loop()
+        return [loop.run_in_executor(pool, table_add, start, records) for pool in self._pools]
+
+    def score(self, left: list[Any], right: list[Any]) -> list[asyncio.Future[Found]]:
+        lefts = b"".join(part.tobytes() for part in left)
+        rights = b"".join(part.tobytes() for part in right)
+        if not lefts:
+            return [_done([])]
+        if self._here is not None:
+            return [_done(self._here.score(lefts, rights))]
+        loop = asyncio.get_running_loop()
+        width = 4 * -(-len(lefts) // 4 // len(self._pools))  # int32 positions per process
+        return [
+            loop.run_in_executor(pool, table_score, lefts[at : at + width], rights[at : at + width])
+            for pool, at in zip(self._pools, range(0, len(lefts), width), strict=False)
+        ]
+
+    def close(self) -> None:
+        for pool in self._pools:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def _scorers(entity: str, base: int, counts: Mapping[str, int], records: int) -> Iterator[_Scorers]:
+    scorers = _Scorers(entity, base, counts, parallel=records >= PARALLEL_FROM)
+    try:
+        yield scorers
+    finally:
+        scorers.close()
+
+
+def _done(value: Any) -> asyncio.Future[Any]:
+    done = asyncio.get_running_loop().create_future()
+    done.set_result(value)
+    return done
