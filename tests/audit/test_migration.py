@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core import migrations
-from app.core.models_registry import metadata
 from tests.support.databases import PgTestServer, _libpq
+from tests.support.schema import drift
 
 OBJECTS = """
 SELECT
@@ -44,15 +41,4 @@ def test_upgrade_downgrade_upgrade(pg: PgTestServer) -> None:
 
 
 async def test_model_matches_the_migrated_table(database_url: str) -> None:
-    def diff(sync_conn: Any) -> list[Any]:
-        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-        return compare_metadata(context, metadata)
-
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            differences = await conn.run_sync(diff)
-    finally:
-        await engine.dispose()
-    about_audit = [d for d in differences if "audit_events" in repr(d)]
-    assert about_audit == []
+    assert await drift(database_url, ("audit_events",)) == []

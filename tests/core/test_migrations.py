@@ -6,6 +6,7 @@ import psycopg
 
 from app.core import migrations
 from tests.support.databases import PgTestServer, _libpq
+from tests.support.schema import drift
 
 
 def tables(url: str) -> set[str]:
@@ -35,3 +36,7 @@ def test_upgrade_downgrade_upgrade(pg: PgTestServer) -> None:
         migrations.upgrade(url)
         assert tables(url) == first
         assert version(url) == migrations.head_revision()
+
+
+async def test_the_models_describe_the_migrated_schema_exactly(database_url: str) -> None:
+    assert await drift(database_url) == []

@@ -12,6 +12,7 @@ from app.auth.scopes import Role
 from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
 from app.main import create_app
 from tests.conftest import make_test_settings
+from tests.dedup.scanning import scan_once
 from tests.support.auth import bearer, user_token
 from tests.support.jobs import run_jobs
 
@@ -168,22 +169,9 @@ async def test_worker_processes_and_read_ahead_find_the_same_pairs(
     monkeypatch.setattr(scan_full, "PAGE", 3)  # blocks cut across pages
     monkeypatch.setattr(scan_full, "RECORDS", 2)
 
-    async def scan_once() -> dict:
-        started = await client.post(
-            "/v1/duplicates/scans", json={"entity": "contact"}, headers=headers
-        )
-        await run_jobs(committed_url)
-        job = (await client.get(f"/v1/jobs/{started.json()['job_id']}", headers=headers)).json()
-        assert job["status"] == "succeeded", job
-        queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
-        return {
-            "result": {k: job["result"][k] for k in ("records", "by_verdict", "keys")},
-            "pairs": sorted((p["left_id"], p["right_id"], p["probability"]) for p in queue),
-        }
-
-    here = await scan_once()
+    here = await scan_once(client, headers, committed_url)
     monkeypatch.setattr(scan_full, "PARALLEL_FROM", 0)
-    in_processes = await scan_once()
+    in_processes = await scan_once(client, headers, committed_url)
     assert in_processes == here
     assert here["result"]["records"] == len(people)
     assert len(here["pairs"]) == 3  # Kerbrat ×2, Durand/Durant, Leroy ×2

@@ -9,6 +9,7 @@ import pytest
 from app.dedup import scan_full
 from app.jobs import WorkerStopping
 from app.jobs.context import JobContext
+from tests.dedup.scanning import scan_once
 from tests.support.jobs import run_jobs
 
 PEOPLE = [
@@ -34,20 +35,7 @@ async def test_a_stopped_scan_resumes_where_it_stored_its_last_page(
     monkeypatch.setattr(scan_full, "PAGE", 4)  # several pages, several checkpoints
     monkeypatch.setattr(scan_full, "IN_FLIGHT", 1)
 
-    async def scan_once() -> dict:
-        started = await client.post(
-            "/v1/duplicates/scans", json={"entity": "contact"}, headers=headers
-        )
-        await run_jobs(committed_url)
-        job = (await client.get(f"/v1/jobs/{started.json()['job_id']}", headers=headers)).json()
-        assert job["status"] == "succeeded", job
-        queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
-        return {
-            "result": {k: job["result"][k] for k in ("records", "by_verdict", "keys")},
-            "pairs": sorted((p["left_id"], p["right_id"], p["probability"]) for p in queue),
-        }
-
-    whole = await scan_once()
+    whole = await scan_once(client, headers, committed_url)
     assert whole["result"]["records"] == len(PEOPLE)
     assert len(whole["pairs"]) >= 3
 
@@ -77,7 +65,7 @@ async def test_a_stopped_scan_resumes_where_it_stored_its_last_page(
             return super().add(key, size, members, emit=emit)
 
     monkeypatch.setattr(scan_full, "BlockPairs", Spy)
-    resumed = await scan_once()
+    resumed = await scan_once(client, headers, committed_url)
     assert stops, "the scan was never stopped"
     assert any(replayed), "the second attempt started again from the first block"
     assert resumed["result"] == whole["result"]

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.models_registry import metadata
+from tests.support.schema import drift
 
 TABLES = ("dsr_requests", "gdpr_exports")
 
 
 async def test_models_match_the_migrated_tables(database_url: str) -> None:
-    def diff(sync_conn: Any) -> list[Any]:
-        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-        return compare_metadata(context, metadata)
-
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            differences = await conn.run_sync(diff)
-    finally:
-        await engine.dispose()
-    ours = [
-        d for d in differences if any(m in repr(d) for t in TABLES for m in (f"'{t}'", f"<{t}>"))
-    ]
-    assert ours == []
+    assert await drift(database_url, TABLES) == []
 
 
 async def test_check_constraints_carry_their_conventional_names(session: AsyncSession) -> None:

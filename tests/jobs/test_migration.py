@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core import migrations
-from app.core.models_registry import metadata
 from tests.support.databases import PgTestServer, _libpq
+from tests.support.schema import drift
 
 TABLES = ("jobs", "job_schedules")
 
@@ -55,21 +52,7 @@ def test_upgrade_downgrade_upgrade(pg: PgTestServer) -> None:
 
 
 async def test_models_match_the_migrated_tables(database_url: str) -> None:
-    def diff(sync_conn: Any) -> list[Any]:
-        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-        return compare_metadata(context, metadata)
-
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            differences = await conn.run_sync(diff)
-    finally:
-        await engine.dispose()
-    # Differences name a table as 'jobs' (columns, tables) or <jobs> (indexes).
-    ours = [
-        d for d in differences if any(m in repr(d) for t in TABLES for m in (f"'{t}'", f"<{t}>"))
-    ]
-    assert ours == []
+    assert await drift(database_url, TABLES) == []
 
 
 def test_the_dequeue_query_uses_the_partial_index(pg: PgTestServer) -> None:
