@@ -26,14 +26,16 @@ class Suppressed(Conflict):
     }
 
 
-@lru_cache(maxsize=4)
-def _key(secret: str) -> bytes:
-    return derive(secret, "suppression-list")
+@lru_cache(maxsize=1)
+def _key() -> bytes:
+    # Read once per process: building the settings costs milliseconds (environment, .env),
+    # and the root secret does not change while the process runs.
+    return derive(get_settings().secret_key.get_secret_value(), "suppression-list")
 
 
 def email_hash(email: str) -> str:
     """Of the normalised address (stored emails are already lower-cased and trimmed)."""
-    return keyed_hash(_key(get_settings().secret_key.get_secret_value()), email.strip().lower())
+    return keyed_hash(_key(), email.strip().lower())
 
 
 async def add(session: AsyncSession, actor: Principal, emails: Iterable[str], reason: str) -> int:
