@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.audit import service as audit
 from app.auth.deps import requires
 from app.auth.errors import auth_problem_responses
 from app.auth.principal import Principal
@@ -92,11 +93,7 @@ async def suppress(
              operation_id="lookup_suppression")  # fmt: skip
 async def lookup(body: EmailBody, principal: CanManage, session: DbSession) -> SuppressionState:
     """Whether an address is on the suppression list."""
-    try:
-        await suppression.check(session, [body.email])
-    except suppression.Suppressed:
-        return SuppressionState(suppressed=True)
-    return SuppressionState(suppressed=False)
+    return SuppressionState(suppressed=await suppression.is_suppressed(session, [body.email]))
 
 
 @router.post("/v1/gdpr/suppressions/lift", status_code=204, operation_id="lift_suppression")
@@ -108,8 +105,6 @@ async def lift(body: EmailBody, principal: CanManage, session: DbSession) -> Res
 
 
 async def _audit(session: DbSession, principal: Principal, action: str) -> None:
-    from app.audit import service as audit
-
     await audit.record(session, principal, action, entity_type="suppression")
 
 
@@ -148,8 +143,6 @@ async def set_legal_hold(
     contact_id: uuid.UUID, body: LegalHold, principal: CanManage, session: DbSession
 ) -> ConsentRead:
     """Exempt a contact from retention sweeps (a dispute, a legal obligation), or lift it."""
-    from app.audit import service as audit
-
     contact = await session.get(Contact, contact_id, with_for_update=True)
     if contact is None:
         raise ContactNotFound()

@@ -57,13 +57,17 @@ async def remove(session: AsyncSession, email: str) -> bool:
     return bool(result.rowcount)
 
 
-async def check(session: AsyncSession, emails: Iterable[object]) -> None:
-    """Refuse a write that would store a suppressed address again."""
+async def is_suppressed(session: AsyncSession, emails: Iterable[object]) -> bool:
     hashes = {email_hash(e) for e in emails if isinstance(e, str) and e}
     if not hashes:
-        return
+        return False
     found = await session.scalar(
         select(Suppression.email_hash).where(Suppression.email_hash.in_(hashes)).limit(1)
     )
-    if found is not None:
+    return found is not None
+
+
+async def check(session: AsyncSession, emails: Iterable[object]) -> None:
+    """Refuse a write that would store a suppressed address again."""
+    if await is_suppressed(session, emails):
         raise Suppressed()

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import jobs
+from app.audit import service as audit
 from app.auth.principal import SYSTEM
 from app.core.crypto import Sealed, seal, unseal
 from app.core.errors import DomainError
@@ -82,8 +83,6 @@ async def source_secrets(
 async def add_secret(
     session: AsyncSession, keyring: Keyring, source: str, actor: Any
 ) -> tuple[InboundSecret, str]:
-    from app.audit import service as audit
-
     secret_id, secret = uuid.uuid4(), new_secret()
     sealed = seal(keyring, secret.encode(), context=_context(secret_id))
     row = await InboundRepository(session).add_secret(
