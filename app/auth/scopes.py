@@ -14,6 +14,7 @@ class Scope(StrEnum):
     DUPLICATES_REVIEW = "duplicates:review"
     MERGE = "merge"
     QUALITY_READ = "quality:read"
+    QUALITY_MANAGE = "quality:manage"
     GDPR_EXPORT = "gdpr:export"
     GDPR_ERASE = "gdpr:erase"
     GDPR_MANAGE = "gdpr:manage"
@@ -41,6 +42,7 @@ ROLE_SCOPES: Mapping[Role, frozenset[Scope]] = {
             Scope.DUPLICATES_REVIEW,
             Scope.MERGE,
             Scope.QUALITY_READ,
+            Scope.QUALITY_MANAGE,
         }
     ),
     Role.SALES: frozenset(

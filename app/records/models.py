@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -44,6 +45,16 @@ class RecordColumns:
         ARRAY(String(64)), default=list, server_default="{}"
     )
     last_interaction_at: Mapped[datetime | None] = mapped_column(TIMESTAMP, index=True)
+    # the stored quality score (app.quality): 0-100, NULL until first scored
+    quality_score: Mapped[int | None] = mapped_column(SmallInteger)
+    quality_dimensions: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default="{}"
+    )
+    quality_reasons: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
+    quality_flags: Mapped[list[str]] = mapped_column(
+        ARRAY(String(64)), default=list, server_default="{}"
+    )
+    quality_scored_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
     # field → {record_id, source_system, updated_at, verified}: where a field's value came
     # from when a merge or a write chose it (see app.merge.provenance)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
@@ -56,8 +67,23 @@ class RecordColumns:
     )
 
 
+def _quality_indexes(table: str) -> tuple[Index, Index]:
+    active = text("status = 'active'")
+    return (
+        Index(
+            f"ix_{table}_quality_by_source",
+            "source_system",
+            "quality_score",
+            "id",
+            postgresql_where=active,
+        ),
+        Index(f"ix_{table}_quality", "quality_score", "id", postgresql_where=active),
+    )
+
+
 class Company(RecordColumns, Base):
     __tablename__ = "companies"
+    __table_args__ = _quality_indexes("companies")
     __mapper_args__ = {"version_id_col": RecordColumns.version, "eager_defaults": True}
 
     name: Mapped[str | None] = mapped_column(String(200))
@@ -79,6 +105,7 @@ class Company(RecordColumns, Base):
 class Contact(RecordColumns, Base):
     __tablename__ = "contacts"
     __table_args__ = (
+        *_quality_indexes("contacts"),
         # what retention sweeps walk: when each active, unheld contact's clock started
         Index(
             "ix_contacts_retention_anchor",

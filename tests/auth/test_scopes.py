@@ -12,6 +12,7 @@ DESIGN_TABLE = {
         "duplicates:review",
         "merge",
         "quality:read",
+        "quality:manage",
     },
     "sales": {"records:read", "records:write", "validate", "duplicates:read"},
     "dpo": {
