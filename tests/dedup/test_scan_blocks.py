@@ -62,7 +62,11 @@ def test_the_cap_of_each_kind_comes_from_one_table() -> None:
     contact = BLOCK_CAPS["contact"]
     assert block_cap("np:dupo|jean", contact) == SMALL_BLOCK
     assert block_cap("email:a@b.fr", contact) == DEFAULT_MAX_BLOCK
-    assert block_cap("np:dupo", BLOCK_CAPS["company"]) == DEFAULT_MAX_BLOCK
+    company = BLOCK_CAPS["company"]
+    assert block_cap("np:dupo", company) == SMALL_BLOCK
+    assert block_cap("acr:sncf", company) == SMALL_BLOCK
+    assert block_cap("siren:552100554", company) == DEFAULT_MAX_BLOCK
+    assert block_cap("domain:ibm.com", company) == DEFAULT_MAX_BLOCK
     assert block_cap("no-prefix", contact) == DEFAULT_MAX_BLOCK
 
 

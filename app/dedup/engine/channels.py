@@ -42,6 +42,9 @@ class Phone:
 # A French landline or special number already in E.164, as stored phones are, needs no
 # parsing; mobile ranges (6, 7) hold unallocated blocks that only the metadata knows.
 _FRENCH_NOT_MOBILE = re.compile(r"\+33[1-589][0-9]{8}")
+# The same numbers as a CRM import writes them: "01.56.98.79.92", "+33 (0)1 88 60 95 86".
+_FRENCH_NOT_MOBILE_WRITTEN = re.compile(r"(?:0|\+33(?:0)?|0033(?:0)?)([1-589][0-9]{8})")
+_SEPARATORS = str.maketrans("", "", " .-()/\u00a0")
 
 
 def phone(raw: object, region: str | None = None) -> Phone | None:
@@ -50,6 +53,10 @@ def phone(raw: object, region: str | None = None) -> Phone | None:
         return None
     if _FRENCH_NOT_MOBILE.fullmatch(raw):
         return Phone(raw, is_mobile=False)
+    if region in (None, "FR") and (
+        written := _FRENCH_NOT_MOBILE_WRITTEN.fullmatch(raw[:50].translate(_SEPARATORS))
+    ):
+        return Phone("+33" + written[1], is_mobile=False)
     # Parsing costs more than the rest of a record's normalisation; switchboards repeat.
     return _parsed_phone(raw[:50], region or "FR")
 

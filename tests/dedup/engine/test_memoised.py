@@ -17,6 +17,24 @@ def test_french_e164_shortcut_agrees_with_the_numbering_metadata(leading: str) -
         assert channels.phone(number) == channels._parsed_phone.__wrapped__(number, "FR"), number
 
 
+WRITTEN = ["0{}", "0{} ", "+33{}", "+33 (0){}", "0033{}", "0033 0{}", "+330{}"]
+
+
+@pytest.mark.parametrize("template", WRITTEN)
+@pytest.mark.parametrize("leading", list("123456789"))
+def test_french_written_shortcut_agrees_with_the_numbering_metadata(
+    template: str, leading: str
+) -> None:
+    rnd = random.Random(template + leading)
+    for _ in range(300):
+        rest = leading + "".join(rnd.choice("0123456789") for _ in range(8))
+        spaced = rnd.choice(["", " ", ".", "-"]).join(
+            [rest[:1], rest[1:3], rest[3:5], rest[5:7], rest[7:]]
+        )
+        number = template.format(spaced)
+        assert channels.phone(number) == channels._parsed_phone.__wrapped__(number, "FR"), number
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
