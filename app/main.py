@@ -37,6 +37,11 @@ from app.jobs.embedded import EmbeddedWorker
 from app.jobs.router import router as jobs_router
 from app.merge.provenance_router import router as provenance_router
 from app.merge.router import router as merge_router
+from app.quality.cleaning_router import router as quality_cleaning_router
+from app.quality.dashboard_router import router as quality_dashboard_router
+from app.quality.goal_router import router as quality_goals_router
+from app.quality.record_router import router as quality_records_router
+from app.quality.report_router import router as quality_report_router
 from app.records.routers import companies_router, contacts_router
 from app.validation.policy import ValidationPolicy
 from app.validation.router import router as validation_router
@@ -131,6 +136,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gdpr_retention_router,
         webhook_subscriptions_router,
         webhook_deliveries_router,
+        quality_cleaning_router,
+        quality_records_router,
+        quality_report_router,
+        quality_goals_router,
+        quality_dashboard_router,
         jobs_router,
         audit_router,
     ):

@@ -13,6 +13,9 @@ import app.gdpr.export_models  # noqa: E402
 import app.gdpr.models  # noqa: E402
 import app.jobs.models  # noqa: E402
 import app.merge.models  # noqa: E402
+import app.quality.cleaning_models  # noqa: E402
+import app.quality.goal_models  # noqa: E402
+import app.quality.snapshot_models  # noqa: E402
 import app.records.models  # noqa: E402
 import app.webhooks.inbound_models  # noqa: E402
 import app.webhooks.models  # noqa: E402

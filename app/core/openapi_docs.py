@@ -43,4 +43,9 @@ TAGS = [
         "retention (`gdpr:export`, `gdpr:erase`, `gdpr:manage`).",
     },
     {"name": "audit", "description": "The append-only, hash-chained audit trail (`audit:read`)."},
+    {
+        "name": "quality",
+        "description": "Record scores, the dataset report, snapshots, trend and goals, and the "
+        "cleaning job (`quality:read`, `quality:manage`).",
+    },
 ]

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0, le=200)
     db_pool_timeout_s: float = Field(default=10.0, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=0)
+    # Bounds how long a request waits for PostgreSQL to accept a connection when it is away.
+    db_connect_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    # SIGTERM: in-flight requests get this long to finish before the server exits anyway.
+    shutdown_grace_s: float = Field(default=20.0, ge=0, le=600)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -115,6 +119,9 @@ class Settings(BaseSettings):
     gdpr_retention_sweep_every_h: int | None = Field(default=None, ge=1, le=8760)
     gdpr_retention_auto_sweep: bool = False
 
+    # Cleaning job (see README): how long a dry run may be applied after it finished.
+    quality_cleaning_dry_run_validity_h: int = Field(default=24, ge=1, le=720)
+
     # Validation policy (see README): groups of fields of which one must be present.
     validation_contact_required: list[list[str]] = Field(
         default_factory=lambda: [["last_name"], ["email", "phone"]]
@@ -126,6 +133,17 @@ class Settings(BaseSettings):
     validation_warnings_block: bool = False
     validation_default_country: str = Field(default="FR", min_length=2, max_length=2)
     validation_check_email_dns: bool = False
+
+    # Record quality scores (see README): weights over the shipped defaults, decay, rescoring.
+    # {"contact": {"email": 3, "job_title": 0}, ...}: a completeness weight per key field
+    quality_completeness_weights: dict[str, dict[str, float]] = Field(default_factory=dict)
+    # {"completeness": 0.3, "validity": 0.25, ...}: how the dimensions make the score
+    quality_dimension_weights: dict[str, float] = Field(default_factory=dict)
+    quality_decay_per_year: float = Field(default=0.40, ge=0, lt=1)
+    quality_rescore_every_h: int | None = Field(default=24, ge=1, le=8760)  # None: no schedule
+    quality_score_on_write: bool = True  # off only to measure what scoring costs a write
+    # Dataset quality snapshots (see README): the trend's period; 0: on demand only.
+    quality_snapshot_every_h: int = Field(default=24, ge=0, le=8760)
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
@@ -170,6 +188,17 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"CRMDQ_WEBHOOK_SECRETS: {source} needs whsec_ secrets (base64, 16+ bytes)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _quality_weights_are_known(self) -> Settings:
+        from app.quality.score_config import build_config  # pure
+
+        build_config(
+            completeness=self.quality_completeness_weights,
+            dimension_weights=self.quality_dimension_weights,
+            decay_per_year=self.quality_decay_per_year,
+        )
         return self
 
     @property

@@ -14,6 +14,7 @@ from app.dedup import service as dedup
 from app.dedup.engine import Verdict
 from app.dedup.pairs_repository import PairRepository, pair_row
 from app.dedup.schemas import match_read
+from app.quality import record_service as record_quality
 from app.webhooks import outbox
 
 Action = Literal["block", "warn", "queue", "allow"]
@@ -87,6 +88,7 @@ async def after_create(
         return
     rows = [pair_row(entity, record_id, other, result, None) for other, result in entry.matches]
     await PairRepository(session).upsert(rows)
+    await record_quality.rescore(session, entity, [record_id, *(o for o, _ in entry.matches)])
     await outbox.enqueue(
         session,
         "duplicate.detected",

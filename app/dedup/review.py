@@ -18,6 +18,7 @@ from app.dedup import reindex
 from app.dedup.models import DuplicatePair
 from app.dedup.pairs_repository import PairRepository
 from app.dedup.scan import KIND
+from app.quality import record_service as record_quality
 
 
 class PairNotFound(NotFound):
@@ -70,6 +71,7 @@ async def decide(
     pair.decided_at = utcnow()
     pair.decision_reason = reason
     await session.flush()
+    await record_quality.rescore_pairs(session, pair.entity, [(pair.left_id, pair.right_id)])
     await audit.record(
         session,
         actor,

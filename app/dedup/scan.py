@@ -38,6 +38,7 @@ from app.dedup.scan_scoring import (
     start_process,
 )
 from app.jobs import JobContext
+from app.quality import record_service as record_quality
 from app.webhooks import outbox
 
 BATCH = 500
@@ -132,6 +133,7 @@ async def _incremental(
                 stored = await PairRepository(session).upsert(
                     [pair_row(entity, *pair, result, ctx.job_id) for pair, result in found]
                 )
+                await record_quality.rescore_pairs(session, entity, [p for p, _ in found])
                 totals["records"] += len(done_ids)
                 totals["stored"] += stored
                 for _, result in found:

@@ -31,6 +31,7 @@ from app.dedup.pairs_repository import PairRepository, ScanRepository, pair_row
 from app.dedup.scan_blocks import BlockPairs, BlockReader
 from app.dedup.scan_scoring import ViewTable, start_table, table_add, table_score
 from app.jobs import JobContext
+from app.quality import record_service as record_quality
 
 RECORDS = 5_000  # records read and sent to the scoring processes at a time
 PAGE = 50_000  # key rows a unit of work covers
@@ -167,6 +168,7 @@ async def _store(
         stored = await PairRepository(session).upsert(
             [pair_row(entity, ids[i], ids[j], result, ctx.job_id) for i, j, result in found]
         )
+        await record_quality.rescore_pairs(session, entity, [(ids[i], ids[j]) for i, j, _ in found])
         state.rows, state.stored = done.rows, state.stored + stored
         state.verdicts.update(result.verdict.value for _, _, result in found)
         state.pairs, state.capped = done.pairs, done.capped

@@ -24,6 +24,7 @@ from app.dedup.models import DuplicatePair
 from app.gdpr import export_service, suppression
 from app.gdpr.models import ConsentEvent
 from app.merge.models import Merge
+from app.quality import record_service as record_quality
 from app.records.errors import ContactNotFound
 from app.records.models import Contact, ExternalRef
 from app.webhooks import outbox
@@ -106,6 +107,7 @@ async def erase(
                 setattr(record, name, list(empty) if isinstance(empty, list) else empty)
             record.status, record.anonymised_at, record.provenance = "anonymised", now, {}
     await session.flush()
+    await record_quality.rescore_around(session, "contact", ids)
     action = "contact.deleted" if mode == "delete" else "contact.anonymized"
     for record_id in ids:
         await audit.record(

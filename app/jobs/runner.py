@@ -23,14 +23,20 @@ HANDLER_MODULES: tuple[str, ...] = (
     "app.webhooks.inbound",
     "app.gdpr.export_job",
     "app.gdpr.retention_job",
+    "app.quality.cleaning_job",
+    "app.quality.record_job",
+    "app.quality.snapshot_job",
 )
 
 
 def declare_schedules(settings: Settings) -> None:
     """Schedules whose period comes from settings (the others are declared at import)."""
     from app.gdpr.retention_service import declare_schedule
+    from app.quality import record_job, snapshot_job
 
     declare_schedule(settings)
+    record_job.declare_schedule(settings)
+    snapshot_job.declare_schedule(settings)
 
 
 def add_worker_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

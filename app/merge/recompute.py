@@ -25,6 +25,7 @@ from app.merge.models import Merge
 from app.merge.repository import MergeRepository
 from app.merge.service import MODELS, MergeConfig, Plan, candidate_of
 from app.merge.survivorship import Rules, UnknownOverride, golden_record
+from app.quality import record_service as record_quality
 from app.webhooks import outbox
 
 
@@ -77,6 +78,7 @@ async def recompute(
         setattr(survivor, name, choices[name].value)
     survivor.provenance = {**(survivor.provenance or {}), **provenance.of_choices(choices)}
     await session.flush()
+    await record_quality.rescore(session, done.entity, [survivor.id])
     await dedup.index_record(session, done.entity, survivor)
     await _remember(done, survivor.version)
     await audit.record(

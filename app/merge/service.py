@@ -37,6 +37,7 @@ from app.merge.survivorship import (
     choose_survivor,
     golden_record,
 )
+from app.quality import record_service as record_quality
 from app.records.models import Company, Contact
 from app.webhooks import outbox
 
@@ -190,6 +191,7 @@ async def merge(
     for record in planned.merged:
         await dedup.forget_record(session, record.id)
     await dedup.index_record(session, entity, survivor)
+    await record_quality.after_merge(session, entity, survivor.id, merged_ids, children)
     saved["aliases"] = await _learn_names(session, actor, planned) if entity == "company" else []
     await session.flush()
     saved["version_after"] = survivor.version

@@ -26,6 +26,7 @@ from app.merge.errors import MergeNotFound, UndoImpossible
 from app.merge.models import Merge
 from app.merge.repository import MergeRepository
 from app.merge.service import MODELS, MergeConfig
+from app.quality import record_service as record_quality
 from app.webhooks import outbox
 
 
@@ -61,6 +62,8 @@ async def undo(
             await aliases.remove(session, actor, uuid.UUID(alias_id))
     for record in records:
         await dedup.index_record(session, done.entity, record)
+    ids = (done.survivor_id, done.merged_ids)
+    await record_quality.after_merge(session, done.entity, *ids, saved["children"])
 
     done.status = "undone"
     done.undone_at = utcnow()

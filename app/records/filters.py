@@ -30,6 +30,9 @@ class CommonFilters:
     updated_before: datetime | None
     interaction_after: datetime | None
     interaction_before: datetime | None
+    min_quality: int | None = None
+    max_quality: int | None = None
+    quality_flag: str | None = None
 
     def conditions(self, model: Any) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
@@ -45,6 +48,12 @@ class CommonFilters:
                 out.append(column == (value.upper() if name == "country" else value))
         if self.quality_issue:
             out.append(any_(model.quality_issues) == self.quality_issue)
+        if self.quality_flag:
+            out.append(any_(model.quality_flags) == self.quality_flag)
+        if self.min_quality is not None:
+            out.append(model.quality_score >= self.min_quality)
+        if self.max_quality is not None:
+            out.append(model.quality_score <= self.max_quality)
         ranges = (
             (model.created_at, self.created_after, self.created_before),
             (model.updated_at, self.updated_after, self.updated_before),
@@ -76,6 +85,12 @@ async def common_filters(
     interaction_before: Annotated[
         AwareDatetime | None, Q(description="last_interaction_at <")
     ] = None,
+    min_quality: Annotated[int | None, Q(ge=0, le=100, description="quality_score ≥")] = None,
+    max_quality: Annotated[int | None, Q(ge=0, le=100, description="quality_score ≤")] = None,
+    quality_flag: Annotated[
+        str | None,
+        Q(max_length=64, description="A quality flag, e.g. email:invalid, stale:24m"),
+    ] = None,
 ) -> CommonFilters:
     return CommonFilters(
         status,
@@ -89,6 +104,9 @@ async def common_filters(
         updated_before,
         interaction_after,
         interaction_before,
+        min_quality,
+        max_quality,
+        quality_flag,
     )
 
 

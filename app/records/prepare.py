@@ -52,6 +52,9 @@ class RecordInvalid(DomainError):
 class Prepared:
     values: dict[str, object]
     findings: tuple[Finding, ...]
+    # ERROR findings about stored values an update left alone (legacy data): not refused,
+    # but what the quality score (app.quality) must see besides `findings`.
+    kept_errors: tuple[Finding, ...] = ()
 
     @property
     def quality_issues(self) -> list[str]:
@@ -124,9 +127,15 @@ def prepare_contact(
         values["email_domain"] = str(email).rsplit("@", 1)[1] if email else None
     if "job_title" in values:
         values["job_function"] = job_function(values["job_title"])  # type: ignore[arg-type]
-    if values.get("email_status") is None and current is None:
+    # The column is NOT NULL: clearing the status (null on an update) means "unknown" again.
+    if values.get("email_status") is None and (current is None or "email_status" in values):
         values["email_status"] = "unknown"
-    return Prepared(values, tuple(f for f in findings if f.severity is not Severity.ERROR))
+    return _prepared(values, findings)
+
+
+def _prepared(values: dict[str, object], findings: list[Finding]) -> Prepared:
+    errors = tuple(f for f in findings if f.severity is Severity.ERROR)
+    return Prepared(values, tuple(f for f in findings if f.severity is not Severity.ERROR), errors)
 
 
 def _more(raw: object, kind: str, policy: ValidationPolicy) -> tuple[list[str], list[Finding]]:
@@ -165,7 +174,7 @@ def prepare_company(
     }
     if "website" in values:
         values["domain"] = domain_of(str(values["website"])) if values["website"] else None
-    return Prepared(values, tuple(f for f in report.findings if f.severity is not Severity.ERROR))
+    return _prepared(values, list(report.findings))
 
 
 def _derived(field: str, changes: Mapping[str, object]) -> bool:

@@ -5,7 +5,7 @@ route functions, which name schemas passed into the factory.
 """
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -16,10 +16,18 @@ from app.auth.scopes import Scope
 from app.core.db import DbSession
 from app.core.errors import problem_responses
 from app.core.idempotency import Idempotency, idempotent_responses
-from app.core.pagination import InvalidCursor, Page, Pagination, keyset_after, keyset_page
+from app.core.pagination import (
+    InvalidCursor,
+    Page,
+    Pagination,
+    keyset_after,
+    keyset_page,
+    keyset_position,
+)
 from app.core.problem_handlers import language_of
 from app.dedup.prevention import DuplicateBlocked
 from app.dedup.schemas import match_read
+from app.quality import record_service as record_quality
 from app.records import service
 from app.records.batch import AtomicBatchRefused, MatchKeyUnsupported, run_batch
 from app.records.batch_schemas import BatchRequest, BatchResult
@@ -49,6 +57,10 @@ CanRead = Annotated[Principal, requires(Scope.RECORDS_READ)]
 CanWrite = Annotated[Principal, requires(Scope.RECORDS_WRITE)]
 System = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 ExternalId = Annotated[str, Path(max_length=200)]
+ListSort = Annotated[
+    Literal["created", "quality"],
+    Query(description="`created` (oldest first) or `quality` (lowest score first)"),
+]
 FollowMerges = Annotated[
     bool, Query(description="Answer with the survivor when the record was merged away")
 ]
@@ -134,15 +146,29 @@ def build_router(
         page: Pagination,
         common: Common,
         specific: kind_filters,
+        sort: ListSort = "created",
     ) -> Any:
         conditions = common.conditions(kind.model) + specific.conditions()
+        if sort == "quality":
+            found = await record_quality.worst_page(
+                session,
+                kind.entity,
+                conditions,
+                limit=page.limit + 1,
+                after=keyset_position(page.cursor, int),
+            )
+            items = await read_models(session, read_schema, list(found))
+            return keyset_page(items, page.limit, lambda r: (r.quality_score, r.id))
         found = await service.list_page(
             session, kind, conditions, limit=page.limit + 1, after=keyset_after(page.cursor)
         )
         items = await read_models(session, read_schema, list(found))
         return keyset_page(items, page.limit, lambda r: (r.created_at.isoformat(), r.id))
 
-    list_records.__doc__ = f"{plural.capitalize()}, oldest first, filtered for segmentation."
+    list_records.__doc__ = (
+        f"{plural.capitalize()}, oldest first (`sort=quality`: lowest quality score first, "
+        "never-scored ones left out), filtered for segmentation."
+    )
 
     @router.get(
         "/{record_id}", response_model=read_schema, operation_id=f"get_{label}", responses=not_found

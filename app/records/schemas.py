@@ -39,7 +39,7 @@ class CompanyFields(Strict):
     postcode: Text = Field(default=None, max_length=20, examples=["75008"])
     city: Text = Field(default=None, max_length=120, examples=["Paris"])
     country: Text = Field(default=None, max_length=80, examples=["FR"])
-    sector: Text = Field(default=None, max_length=200)
+    sector: Text = Field(default=None, max_length=120)
     size: Literal["1-9", "10-49", "50-249", "250-4999", "5000+"] | None = None
     owner_id: uuid.UUID | None = None
     last_interaction_at: AwareDatetime | None = None
@@ -65,11 +65,11 @@ class ContactFields(Strict):
     job_title: Text = Field(default=None, max_length=200, examples=["Directrice achats"])
     company_id: uuid.UUID | None = None
     country: Text = Field(default=None, max_length=80)
-    lifecycle_stage: Text = Field(default=None, max_length=60, examples=["lead"])
+    lifecycle_stage: Text = Field(default=None, max_length=32, examples=["lead"])
     subscription_status: Literal["subscribed", "unsubscribed"] | None = None
     email_status: Literal["unknown", "valid", "bounced", "spamtrap"] | None = None
     lawful_basis: Text = Field(default=None, max_length=40, examples=["legitimate_interests"])
-    collection_method: Text = Field(default=None, max_length=200, examples=["web_form"])
+    collection_method: Text = Field(default=None, max_length=32, examples=["web_form"])
     collected_at: AwareDatetime | None = None
     last_interaction_at: AwareDatetime | None = None
     owner_id: uuid.UUID | None = None
@@ -91,6 +91,9 @@ class RecordMeta(BaseModel):
     version: int
     source_system: str | None
     quality_issues: list[str]
+    quality_score: int | None = Field(
+        default=None, description="0–100, details at `…/{id}/quality`; null until scored"
+    )
     external_refs: list[ExternalRefOut]
     created_at: datetime
     updated_at: datetime

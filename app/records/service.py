@@ -17,6 +17,7 @@ from app.dedup import aliases, prevention
 from app.dedup import service as dedup
 from app.gdpr import consent, suppression
 from app.merge import provenance
+from app.quality import record_service as record_quality
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, CONTACTS, Kind
 from app.records.models import Company, ExternalRef
@@ -134,6 +135,7 @@ async def create(
         quality_issues=prepared.quality_issues,
         **values,
     )
+    await record_quality.score_write(session, kind.entity, record, prepared.findings, created=True)
     await RecordRepository(session).add(record)
     for system, external_id in external_refs:
         await refs.add(kind.entity, record.id, system, external_id)
@@ -213,6 +215,14 @@ async def _apply(
     # Issues of fields this update did not touch stay as they were.
     untouched = {i for i in record.quality_issues if i.split(".")[0] not in values}
     record.quality_issues = sorted(untouched | set(prepared.quality_issues))
+    await record_quality.score_write(
+        session,
+        kind.entity,
+        record,
+        prepared.findings + prepared.kept_errors,
+        created=False,
+        changed=changed,
+    )
     await session.flush()
     await dedup.index_record(session, kind.entity, record)
     await audit.record(

@@ -1,0 +1,151 @@
+"""Rescoring outside writes: the `quality.rescore` job, its endpoint and schedule, scans."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select, update
+
+from app.core.settings import Settings
+from app.core.timeutil import utcnow
+from app.quality import record_job, record_service
+from app.records.models import Contact
+from tests.conftest import live_app
+from tests.support.jobs import run_jobs
+
+PEOPLE = [
+    {"first_name": "Yann", "last_name": "Kerbrat", "email": "yann.kerbrat@armor-peche.fr",
+     "phone": "02 98 12 34 56"},
+    {"first_name": "Yann", "last_name": "Kerbrat", "email": "yann.kerbrat@armor-peche.fr",
+     "phone": "+33 2 98 12 34 56"},
+    {"first_name": "Maëlle", "last_name": "Quéré", "email": "maelle.quere@ty-coz.bzh"},
+]  # fmt: skip
+
+
+class TestStartRescore:
+    async def test_admin_and_steward_start_it(self, client: AsyncClient, auth_headers: Any) -> None:
+        for role in ("admin", "data_steward"):
+            headers = await auth_headers(role=role)
+            response = await client.post(
+                "/v1/quality/rescore", json={"entity": "contact"}, headers=headers
+            )
+            assert response.status_code == 202, response.text
+            assert response.json()["status"] == "queued"
+            uuid.UUID(response.json()["job_id"])
+
+    @pytest.mark.parametrize(
+        ("role", "body", "status"),
+        [
+            pytest.param(None, {"entity": "contact"}, 401, id="no-token"),
+            pytest.param("auditor", {"entity": "contact"}, 403, id="auditor-reads-only"),
+            pytest.param("sales", {"entity": "contact"}, 403, id="sales"),
+            pytest.param("admin", {"entity": "person"}, 422, id="unknown-entity"),
+            pytest.param("admin", {}, 422, id="no-entity"),
+            pytest.param("admin", {"entity": "contact", "all": True}, 422, id="unknown-field"),
+            pytest.param("admin", [], 422, id="not-an-object"),
+        ],
+    )
+    async def test_refusals(
+        self, client: AsyncClient, auth_headers: Any, role: str | None, body: Any, status: int
+    ) -> None:
+        headers = await auth_headers(role=role) if role else {}
+        response = await client.post("/v1/quality/rescore", json=body, headers=headers)
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.committed
+async def test_the_job_rescores_every_active_record_in_batches(
+    committed_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(record_job, "BATCH", 2)  # several units, each with its checkpoint
+    async with live_app(committed_url) as (client, app, headers):
+        ids = []
+        for person in PEOPLE:
+            made = await client.post("/v1/contacts", json=person, headers=headers)
+            assert made.status_code == 201, made.text
+            ids.append(uuid.UUID(made.json()["id"]))
+        old = utcnow() - timedelta(days=800)
+        table = Contact.__table__
+        async with app.state.sessionmaker.begin() as session:
+            await session.execute(  # never scored, and untouched for two years
+                update(table)
+                .where(table.c.id.in_(ids))
+                .values(quality_score=None, quality_flags=[], updated_at=old)
+            )
+        started = await client.post(
+            "/v1/quality/rescore", json={"entity": "contact"}, headers=headers
+        )
+        assert started.status_code == 202, started.text
+        await run_jobs(committed_url)
+        job = (await client.get(f"/v1/jobs/{started.json()['job_id']}", headers=headers)).json()
+        assert job["status"] == "succeeded", job
+        assert job["result"] == {"entities": ["contact"], "records": 3, "written": 3}
+        async with app.state.sessionmaker() as session:
+            rows = (await session.execute(select(table).where(table.c.id.in_(ids)))).all()
+        for row in rows:
+            assert row.quality_score is not None and row.version == 1
+            assert row.updated_at == old  # a rescore is not a change of the record
+            assert {"stale:12m", "stale:24m"} <= set(row.quality_flags)
+
+
+@pytest.mark.committed
+@pytest.mark.parametrize("incremental", [False, True], ids=["full-scan", "incremental-scan"])
+async def test_a_scan_rescores_the_records_of_the_pairs_it_stores(
+    committed_url: str, incremental: bool
+) -> None:
+    scan: dict[str, Any] = {"entity": "contact"}
+    if incremental:
+        scan["since"] = (utcnow() - timedelta(hours=1)).isoformat()
+    async with live_app(committed_url) as (client, _app, headers):
+        ids = []
+        for person in PEOPLE:
+            made = await client.post(
+                "/v1/contacts", json=person, headers=headers, params={"allow_duplicates": "true"}
+            )
+            assert made.status_code == 201, made.text
+            ids.append(made.json()["id"])
+        started = await client.post("/v1/duplicates/scans", json=scan, headers=headers)
+        assert started.status_code == 202
+        await run_jobs(committed_url)
+        flags = {}
+        for rid in ids:
+            body = (await client.get(f"/v1/contacts/{rid}/quality", headers=headers)).json()
+            flags[rid] = "duplicate:open" in body["flags"]
+        assert flags == {ids[0]: True, ids[1]: True, ids[2]: False}
+
+
+@pytest.mark.parametrize(
+    ("hours", "declared"),
+    [pytest.param(24, timedelta(hours=24), id="daily"), pytest.param(None, None, id="off")],
+)
+def test_schedule_follows_the_setting(
+    monkeypatch: pytest.MonkeyPatch, hours: int | None, declared: timedelta | None
+) -> None:
+    calls: list[tuple[str, timedelta, Any]] = []
+    monkeypatch.setattr(
+        record_job.jobs, "schedule", lambda kind, every, params: calls.append((kind, every, params))
+    )
+    record_job.declare_schedule(Settings(quality_rescore_every_h=hours))
+    expected = [("quality.rescore", declared, {"entities": ["contact", "company"]})]
+    assert calls == (expected if declared else [])
+
+
+async def test_scoring_on_write_can_be_turned_off(
+    client: AsyncClient, auth_headers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = await auth_headers(role="data_steward")
+    monkeypatch.setenv("CRMDQ_QUALITY_SCORE_ON_WRITE", "false")
+    record_service.setup.cache_clear()
+    try:
+        made = await client.post("/v1/contacts", json=PEOPLE[2], headers=headers)
+    finally:
+        monkeypatch.undo()
+        record_service.setup.cache_clear()
+    assert made.status_code == 201 and made.json()["quality_score"] is None
+    body = (await client.get(f"/v1/contacts/{made.json()['id']}/quality", headers=headers)).json()
+    assert body["stored"] is False and body["score"] is not None
