@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.database_session import database_url_for
 from app.core.logging import configure_logging
@@ -17,7 +21,7 @@ from app.jobs.runner import add_worker_parser, worker_command
 OPENAPI_PATH = Path("openapi/openapi.json")
 
 
-def _serve(settings: Settings, _args: argparse.Namespace) -> int:
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.auth.bootstrap import has_admin
@@ -30,16 +34,64 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
             print("No administrator yet: run `crm-dq create-admin --email you@example.fr`")
         app = create_app(settings.model_copy(update={"database_url": url}))
         print(f"crm-dq listening on http://{settings.host}:{settings.port}  (docs: /docs)")
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            access_log=False,
-            proxy_headers=False,
-            timeout_graceful_shutdown=20,
+        grace = (
+            settings.shutdown_grace_s if args.graceful_timeout is None else args.graceful_timeout
         )
+        with _stop_signals_end_cleanly():
+            # On SIGTERM Uvicorn stops accepting, lets in-flight requests finish (up to
+            # `grace` seconds), runs the lifespan shutdown, then returns here.
+            uvicorn.run(
+                AnswerWhenCancelled(app),
+                host=settings.host,
+                port=settings.port,
+                log_config=None,
+                access_log=False,
+                proxy_headers=False,
+                timeout_graceful_shutdown=grace,
+            )
     return 0
+
+
+class AnswerWhenCancelled:
+    """Requests still running when the grace period is over are cancelled by Uvicorn, which
+    then answers a bare text 500; they get a 503 problem instead, so clients know to retry
+    (their transaction was rolled back with the cancelled task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            if scope["type"] == "http" and not started and "app" in scope:
+                from starlette.requests import Request
+
+                from app.core.problem_handlers import http_problem
+
+                answer = http_problem(Request(scope), 503, headers={"Retry-After": "5"})
+                await answer(scope, receive, send)
+            raise
+
+
+@contextmanager
+def _stop_signals_end_cleanly() -> Iterator[None]:
+    """Uvicorn re-raises the stop signal once it has drained; with the default handlers that
+    kills the process (exit -15) before the embedded PostgreSQL is stopped. A no-op handler
+    lets the drained server return, clean up and exit 0."""
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -114,8 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-dq", description="CRM data quality service")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser(
+    serve = commands.add_parser(
         "serve", help="migrate, then serve the API (embedded PostgreSQL if no DATABASE_URL)"
+    )
+    serve.add_argument(
+        "--graceful-timeout",
+        type=float,
+        help="seconds in-flight requests get to finish after SIGTERM "
+        "(default CRMDQ_SHUTDOWN_GRACE_S)",
     )
 
     migrate = commands.add_parser("migrate", help="apply database migrations")

@@ -37,8 +37,10 @@ def make_engine(settings: Settings, url: str) -> AsyncEngine:
     server_settings = {"application_name": "crm-dq"}
     if settings.db_statement_timeout_ms:
         server_settings["statement_timeout"] = str(settings.db_statement_timeout_ms)
-    # A bounded connect timeout so /readyz answers 503 quickly when the database is away.
-    connect_args = {"server_settings": server_settings, "timeout": 5}
+    # A bounded connect timeout so requests and /readyz answer 503 soon when the database is
+    # away; pre-ping replaces connections a PostgreSQL restart killed while they sat in the
+    # pool (app/core/db_errors.py turns the faults themselves into 503 problems).
+    connect_args = {"server_settings": server_settings, "timeout": settings.db_connect_timeout_s}
     return create_async_engine(
         async_url(url),
         pool_size=settings.db_pool_size,

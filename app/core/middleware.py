@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import traceback
 import uuid
 from typing import Any
 
@@ -12,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.db_errors import sqlstate_of
 from app.core.metrics import RequestMetrics
 from app.core.problem_handlers import http_problem
 from app.core.request_context import client_ip_var, request_id_var
@@ -71,8 +73,8 @@ class RequestContextMiddleware:
         except BodyTooLarge:
             if not response_started:
                 await http_problem(Request(scope), 413)(scope, receive, send_with_id)
-        except Exception:
-            log.exception("request.unhandled_error", method=scope["method"], route=_route(scope))
+        except Exception as error:
+            _log_unhandled(error, scope)
             if not response_started:
                 await http_problem(Request(scope), 500)(scope, receive, send_with_id)
         finally:
@@ -110,3 +112,24 @@ def _route(scope: dict[str, Any]) -> str:
     route = scope.get("route")
     # Only the template, never the concrete path: paths can carry emails or ids.
     return getattr(route, "path", None) or "unmatched"
+
+
+def _log_unhandled(error: Exception, scope: Scope) -> None:
+    """Once, with its traceback; a database error without its text, which PostgreSQL fills
+    with the failing row ("Failing row contains (…, jean@example.fr, …)")."""
+    state = sqlstate_of(error)
+    if state is None:
+        log.exception("request.unhandled_error", method=scope["method"], route=_route(scope))
+        return
+    log.error(
+        "request.unhandled_error",
+        method=scope["method"],
+        route=_route(scope),
+        error=type(error).__name__,
+        sqlstate=state,
+        # where, not what: source lines are left out too
+        stack=[
+            f"{f.filename}:{f.lineno} in {f.name}"
+            for f in traceback.extract_tb(error.__traceback__)
+        ],
+    )

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import PROBLEM_MEDIA_TYPE, DomainError
 from app.core.i18n import Lang, negotiate, pick
+from app.core.openapi_problems import install_problem_openapi
 from app.core.request_context import current_request_id
 
 _HTTP_CODES: Mapping[int, tuple[str, Mapping[str, str]]] = {
@@ -128,8 +129,10 @@ def schema_field_errors(errors: Iterable[Mapping[str, Any]], lang: Lang) -> list
     """Pydantic errors as `{field, code, message}`; never echoes the rejected input."""
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in {"body", "query", "path", "header"}]
         kind = str(err.get("type", "value_error"))
+        # a JSON decode error's location is a character offset, not a field
+        where = () if kind == "json_invalid" else err.get("loc", ())
+        loc = [str(p) for p in where if p not in {"body", "query", "path", "header"}]
         english = str(err.get("msg", "Invalid value"))
         message = _SCHEMA_MESSAGES_FR.get(kind, "Valeur invalide") if lang == "fr" else english
         out.append({"field": ".".join(loc) or "body", "code": f"schema.{kind}", "message": message})
@@ -148,12 +151,48 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# FastAPI's answer when a JSON body cannot even be decoded (not UTF-8, nested too deep).
+_UNPARSABLE_BODY = "There was an error parsing the body"
+_UNPARSABLE_MESSAGES: Mapping[type[BaseException], Mapping[str, str]] = {
+    UnicodeDecodeError: {"en": "The body is not valid UTF-8", "fr": "Le corps n'est pas en UTF-8"},
+    RecursionError: {
+        "en": "The JSON is nested too deeply",
+        "fr": "JSON trop profondément imbriqué",
+    },
+}
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        return _unparsable_body(request, exc.__cause__)
     return http_problem(request, exc.status_code, headers=exc.headers)
+
+
+def _unparsable_body(request: Request, cause: BaseException | None) -> JSONResponse:
+    """The same 422 as malformed JSON: to a client both are "your body is not JSON"."""
+    lang = language_of(request)
+    messages = next(
+        (m for kind, m in _UNPARSABLE_MESSAGES.items() if isinstance(cause, kind)),
+        {"en": "Invalid JSON", "fr": "JSON invalide"},
+    )
+    return problem_response(
+        request,
+        status=422,
+        code="validation_failed",
+        title=pick({"en": "Invalid request", "fr": "Requête invalide"}, lang),
+        errors=[{"field": "body", "code": "schema.json_invalid", "message": pick(messages, lang)}],
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    install_problem_openapi(app)
+    from app.core.db_errors import install_database_fault_handlers  # it imports this module
+
+    install_database_fault_handlers(app)
+    from app.core.data_errors import install_data_exception_handlers  # likewise
+
+    install_data_exception_handlers(app)

@@ -48,7 +48,11 @@ class SubjectRead(BaseModel):
 class EmailBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=320)
+    # An address: something@something, without control characters (U+0000 included, which
+    # would otherwise be hashed into a suppression no real address can ever match).
+    email: str = Field(
+        min_length=3, max_length=320, pattern=r"^[^\x00-\x1f\x7f]+@[^\x00-\x1f\x7f]+$"
+    )
 
 
 class SuppressionCreate(EmailBody):

@@ -8,7 +8,7 @@ from app.validation.address import city_postcode_finding, validate_city, validat
 from app.validation.company_names import validate_company_name
 from app.validation.country import validate_country
 from app.validation.fields import text_input
-from app.validation.findings import info, warning
+from app.validation.findings import error, info, warning
 from app.validation.french_ids import siren_of_siret, validate_siren, validate_siret, validate_vat
 from app.validation.legal_forms import canonical_legal_form
 from app.validation.phone import validate_phone
@@ -31,6 +31,8 @@ COMPANY_FIELDS: tuple[str, ...] = (
     "sector",
 )
 
+STORED_LEGAL_FORM_LENGTH = 32  # the column's length
+
 
 def _legal_form(report: ReportBuilder, raw: object, from_name: str | None) -> None:
     text, findings = text_input("legal_form", raw)
@@ -38,6 +40,14 @@ def _legal_form(report: ReportBuilder, raw: object, from_name: str | None) -> No
         report.put("legal_form", from_name if not findings else None, findings)
         return
     canonical = canonical_legal_form(text)
+    if canonical is None and len(text) > STORED_LEGAL_FORM_LENGTH:
+        # long spelled-out forms are fine when known; an unknown one is stored as typed
+        report.put(
+            "legal_form",
+            None,
+            [error("legal_form", "field.too_long", max=STORED_LEGAL_FORM_LENGTH)],
+        )
+        return
     if canonical is None:
         findings.append(warning("legal_form", "legal_form.unknown", text))
         report.put("legal_form", text, findings)

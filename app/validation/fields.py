@@ -27,9 +27,10 @@ MAX_LENGTHS: dict[str, int] = {
     "postcode": 20,
     "city": 120,
     "country": 80,
-    "sector": 200,
-    "lifecycle_stage": 60,
-    "collection_method": 200,
+    # free text stored as typed: no longer than its column
+    "sector": 120,
+    "lifecycle_stage": 32,
+    "collection_method": 32,
 }
 DEFAULT_MAX_LENGTH = 200
 

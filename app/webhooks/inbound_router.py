@@ -103,13 +103,15 @@ def _parse(body: bytes) -> InboundEvent:
     try:
         event = InboundEvent.model_validate(json.loads(body))
         inbound.check_fields(event)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body",), "msg": "Invalid JSON", "input": None}]
-        ) from None
     except ValidationError as invalid:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in invalid.errors(include_input=False)]
+        ) from None
+    # After ValidationError (a ValueError too): JSONDecodeError, UnicodeDecodeError, integers
+    # past 4,300 digits, and a body nested deeper than the parser's stack.
+    except (ValueError, RecursionError):
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body",), "msg": "Invalid JSON", "input": None}]
         ) from None
     return event
 

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi import APIRouter, FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
 
+from app.core.db import DbSession
 from app.core.logging import configure_logging
 
 probe = APIRouter(prefix="/_probe")
@@ -23,6 +25,13 @@ async def item(item_id: str) -> dict[str, str]:
 @probe.post("/fail")
 async def fail() -> None:
     raise ValueError("kaboom")
+
+
+@probe.post("/fail-in-database")
+async def fail_in_database(session: DbSession) -> None:
+    # PostgreSQL quotes the failing row in its message: personal data must not reach the log
+    await session.execute(text("CREATE TEMP TABLE probe_rows (email text, name text NOT NULL)"))
+    await session.execute(text("INSERT INTO probe_rows VALUES ('row@example.fr', NULL)"))
 
 
 @pytest.fixture
@@ -72,3 +81,17 @@ async def test_unexpected_error_logged_once_with_traceback(
     assert len(errors) == 1
     assert "ValueError: kaboom" in errors[0]["exception"]
     assert "body@example.fr" not in out
+
+
+async def test_database_error_logged_without_the_row_it_quotes(
+    client: AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", json=True)
+    response = await client.post("/_probe/fail-in-database")
+    out = capsys.readouterr().out
+    errors = [line for line in json_lines(out) if line["event"] == "request.unhandled_error"]
+    assert response.status_code == 500
+    assert len(errors) == 1
+    assert (errors[0]["error"], errors[0]["sqlstate"]) == ("IntegrityError", "23502")
+    assert any(frame.endswith("in fail_in_database") for frame in errors[0]["stack"])
+    assert "row@example.fr" not in out
