@@ -6,21 +6,13 @@ Chromium loads /docs (assets served by the app itself) and goes through the dial
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import socket
-import threading
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from playwright.async_api import Locator, Page, Request, async_playwright, expect
+from playwright.async_api import Locator, Page, Request, expect
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -28,79 +20,17 @@ from app.auth.scopes import Role
 from app.main import create_app
 from tests.conftest import make_test_settings
 from tests.support.auth import EnrolledUser, enrolled_user
+from tests.support.browser import browser_page, skip_without_chromium
+from tests.support.live_server import LiveServer, serving
 
-CHROMIUM = "/usr/bin/chromium"
-if shutil.which(CHROMIUM) is None:
-    pytest.skip(
-        f"{CHROMIUM} not found: install Debian's `chromium` package (.ci/run does)",
-        allow_module_level=True,
-    )
-
+skip_without_chromium()
 pytestmark = pytest.mark.committed
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Accents and an apostrophe: Swagger UI must form-encode them as UTF-8 for the login to work.
 PASSPHRASE = "Déjà-vu sur le quai d'Orléans"
-UI_TIMEOUT_MS = 10_000
 # Swagger UI's accessible names for the dialog's buttons (their visible text is Authorize/Logout).
 AUTHORIZE = "Apply given OAuth2 credentials"
 LOGOUT = "Remove authorization"
-T = TypeVar("T")
-
-
-@dataclass
-class LiveServer:
-    app: FastAPI
-    base_url: str
-    loop: asyncio.AbstractEventLoop
-
-    async def call(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run on the server's own loop: the app's pooled connections belong to it."""
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[LiveServer]:
-    """Uvicorn in a thread with its own loop; outside the main thread it leaves signals alone."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))  # bound here, so no other process can take the port meanwhile
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    loop = asyncio.new_event_loop()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(server.serve(sockets=[sock]))
-        finally:
-            loop.close()
-
-    thread = threading.Thread(target=run, name="uvicorn-under-test", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive(), "Uvicorn stopped during start-up"
-            assert time.monotonic() < deadline, "Uvicorn not started within 10 seconds"
-            time.sleep(0.02)
-        yield LiveServer(app, f"http://127.0.0.1:{port}", loop)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-    assert not thread.is_alive(), "Uvicorn did not stop"
 
 
 @pytest.fixture
@@ -111,15 +41,8 @@ async def live(committed_url: str) -> AsyncIterator[LiveServer]:
 
 @pytest.fixture
 async def page(live: LiveServer) -> AsyncIterator[Page]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page()
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            expect.set_options(timeout=UI_TIMEOUT_MS)  # a busy 2-core CI box is slow to paint
-            yield page
-        finally:
-            await browser.close()
+    async with browser_page() as page:
+        yield page
 
 
 async def enrol_steward(app: FastAPI) -> EnrolledUser:

@@ -22,9 +22,9 @@ from app.auth.scopes import Role
 from app.core.logging import configure_logging
 from app.main import create_app
 from tests.conftest import make_test_settings
-from tests.fuzz.server import LiveServer, serving
 from tests.support.auth import user_token
 from tests.support.databases import TEMPLATE, test_server
+from tests.support.live_server import LiveServer, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             app = create_app(make_test_settings(url, access_token_ttl_s=86_400))
             with serving(app) as live:
                 for role in roles:
-                    person = None if role == ANONYMOUS else live.call(_person(app, Role(role)))
+                    person = (
+                        None if role == ANONYMOUS else live.call_blocking(_person(app, Role(role)))
+                    )
                     if _schemathesis(live, role, person, seed, args) != 0:
                         failed.append(role)
         pg.drop(TEMPLATE)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from playwright.async_api import Page, Request, async_playwright, expect
+from playwright.async_api import Page, Request, expect
 
 from app.auth.principal import SYSTEM
 from app.auth.scopes import Role
@@ -23,17 +23,13 @@ from app.core.timeutil import utcnow
 from app.main import create_app
 from app.quality import goal_service, snapshot_service
 from app.quality.dashboard_router import DASHBOARD_URL
-from tests.auth.test_swagger_login import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    UI_TIMEOUT_MS,
-    LiveServer,
-    serving,
-)
 from tests.conftest import make_test_settings
 from tests.quality.test_report_api import CONTACTS, add_contacts
 from tests.support.auth import EnrolledUser, bearer, enrolled_user, user_token
+from tests.support.browser import browser_page, skip_without_chromium
+from tests.support.live_server import LiveServer, serving
 
+skip_without_chromium()
 pytestmark = pytest.mark.committed
 PASSPHRASE = "Un mot de passe assez long, à l'écart"
 SNAPSHOTS = 3
@@ -48,15 +44,8 @@ async def server(committed_url: str) -> AsyncIterator[LiveServer]:
 
 @pytest.fixture
 async def page(server: LiveServer) -> AsyncIterator[Page]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page()
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            expect.set_options(timeout=UI_TIMEOUT_MS)
-            yield page
-        finally:
-            await browser.close()
+    async with browser_page() as page:
+        yield page
 
 
 async def seed(app: FastAPI) -> None:

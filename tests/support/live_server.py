@@ -1,4 +1,5 @@
-"""The real app under Uvicorn on 127.0.0.1, in a thread of this process, for black-box callers."""
+"""The real app under Uvicorn on 127.0.0.1, in a thread of this process, for black-box callers
+(a headless browser, the fuzzer)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,17 @@ class LiveServer:
     base_url: str
     loop: asyncio.AbstractEventLoop
 
-    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+    async def call(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run on the server's own loop: the app's pooled connections belong to it."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+    def call_blocking(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        """The same, from code that has no event loop of its own."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[LiveServer]:
+def serving(app: FastAPI, start_timeout: float = 20) -> Iterator[LiveServer]:
     """Uvicorn in a thread with its own loop; outside the main thread it leaves signals alone."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))  # bound here, so no other process can take the port meanwhile
@@ -47,18 +52,20 @@ def serving(app: FastAPI) -> Iterator[LiveServer]:
         finally:
             loop.close()
 
-    thread = threading.Thread(target=run, name="uvicorn-under-fuzz", daemon=True)
+    thread = threading.Thread(target=run, name="uvicorn-under-test", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + start_timeout
         while not server.started:
             if not thread.is_alive():
                 raise RuntimeError("Uvicorn stopped during start-up")
             if time.monotonic() > deadline:
-                raise RuntimeError("Uvicorn not started within 20 seconds")
+                raise RuntimeError(f"Uvicorn not started within {start_timeout} seconds")
             time.sleep(0.02)
         yield LiveServer(app, f"http://127.0.0.1:{port}", loop)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+    if thread.is_alive():
+        raise RuntimeError("Uvicorn did not stop")
