@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import signal
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -30,7 +26,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.records.models import Contact
-from bench.server import client_token, migrated_database, running_server
+from bench.server import api_with_worker, client_token, migrated_database, running_server
 
 SCOPES = "records:read records:write merge gdpr:export gdpr:erase gdpr:manage"
 
@@ -140,27 +136,15 @@ def sweep_part(n: int, due_share: float) -> list[str]:
         started = time.perf_counter()
         due = asyncio.run(load(url, n, due_share))
         print(f"loaded {n:,} contacts ({due:,} due) in {time.perf_counter() - started:.0f} s")
-        env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
-        with running_server(env) as port:
-            token = client_token(port, url, SCOPES)
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "app.cli", "worker", "--poll-interval", "0.2"],
-                env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            try:
-                with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
-                                  headers={"Authorization": f"Bearer {token}"}) as c:  # fmt: skip
-                    ms, _ = timed(c, "GET", "/v1/gdpr/retention/due", params={"limit": 100})
-                    dry = c.post("/v1/gdpr/retention/sweeps", json={}).json()
-                    dry_job, dry_s = follow(c, dry["job_id"])
-                    real = c.post(
-                        "/v1/gdpr/retention/sweeps",
-                        json={"dry_run": False, "dry_run_job_id": dry["job_id"]},
-                    ).json()
-                    real_job, real_s = follow(c, real["job_id"])
-            finally:
-                worker.send_signal(signal.SIGINT)
-                worker.wait(timeout=60)
+        with api_with_worker(url, SCOPES) as c:
+            ms, _ = timed(c, "GET", "/v1/gdpr/retention/due", params={"limit": 100})
+            dry = c.post("/v1/gdpr/retention/sweeps", json={}).json()
+            dry_job, dry_s = follow(c, dry["job_id"])
+            real = c.post(
+                "/v1/gdpr/retention/sweeps",
+                json={"dry_run": False, "dry_run_job_id": dry["job_id"]},
+            ).json()
+            real_job, real_s = follow(c, real["job_id"])
     swept = real_job.get("result", {})
     print("dry run result:", {k: v for k, v in dry_job["result"].items() if k != "contact_ids"})
     print("sweep result:", {k: v for k, v in swept.items() if not isinstance(v, list)})

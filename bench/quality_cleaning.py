@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from typing import Any
@@ -29,7 +25,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.records.models import Contact
-from bench.server import client_token, migrated_database, running_server
+from bench.server import api_with_worker, migrated_database
 
 SCOPES = "records:read records:write quality:read quality:manage"
 FIRST = ["Jean", "Marie", "Pierre", "Hélène", "Luc", "Anaïs", "Jean-Pierre", "Léa", "Noé", "Inès"]
@@ -100,28 +96,16 @@ def measure(url: str, n: int, messy_share: float) -> str:
     messy, broken = asyncio.run(load(url, n, messy_share, source))
     print(f"loaded {n:,} contacts ({messy:,} messy, {broken:,} bad phones) "
           f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
-    env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
-    with running_server(env) as port:
-        token = client_token(port, url, SCOPES)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "worker", "--poll-interval", "0.2"],
-            env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
-                              headers={"Authorization": f"Bearer {token}"}) as c:  # fmt: skip
-                run, plan_s = dry_run(c, source)
-                print("dry run:", {k: run[k] for k in ("records_scanned", "records_to_change",
-                      "changes_per_field", "unresolved_per_field", "blocked")})  # fmt: skip
-                applied = c.post(f"/v1/quality/cleanings/{run['id']}/apply")
-                applied.raise_for_status()
-                _, apply_s = follow(c, applied.json()["job_id"])
-                result = c.get(f"/v1/quality/cleanings/{run['id']}").json()["applied"]
-                print("apply:", result)
-                rerun, rerun_s = dry_run(c, source)
-        finally:
-            worker.send_signal(signal.SIGINT)
-            worker.wait(timeout=60)
+    with api_with_worker(url, SCOPES) as c:
+        run, plan_s = dry_run(c, source)
+        print("dry run:", {k: run[k] for k in ("records_scanned", "records_to_change",
+              "changes_per_field", "unresolved_per_field", "blocked")})  # fmt: skip
+        applied = c.post(f"/v1/quality/cleanings/{run['id']}/apply")
+        applied.raise_for_status()
+        _, apply_s = follow(c, applied.json()["job_id"])
+        result = c.get(f"/v1/quality/cleanings/{run['id']}").json()["applied"]
+        print("apply:", result)
+        rerun, rerun_s = dry_run(c, source)
     changed = run["records_to_change"]
     return (
         f"| {n:,} | {changed:,} | {plan_s:.1f} | {n / plan_s:,.0f} | {apply_s:.1f} | "

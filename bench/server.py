@@ -97,3 +97,23 @@ def client_token(port: int, url: str, scopes: str) -> str:
     response = httpx.post(f"http://127.0.0.1:{port}/v1/auth/token", data=form)
     response.raise_for_status()
     return response.json()["access_token"]
+
+
+@contextmanager
+def api_with_worker(url: str, scopes: str, poll_interval: float = 0.2) -> Iterator[httpx.Client]:
+    """A client holding a token with `scopes`, against a server on `url` whose jobs run in one
+    separate `crm-dq worker` (as in production: no embedded worker)."""
+    env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
+    with running_server(env) as port:
+        token = client_token(port, url, scopes)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker", "--poll-interval", str(poll_interval)],
+            env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
+                              headers={"Authorization": f"Bearer {token}"}) as client:  # fmt: skip
+                yield client
+        finally:
+            worker.send_signal(signal.SIGINT)
+            worker.wait(timeout=60)
