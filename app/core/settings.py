@@ -140,7 +140,7 @@ class Settings(BaseSettings):
     # {"completeness": 0.3, "validity": 0.25, ...}: how the dimensions make the score
     quality_dimension_weights: dict[str, float] = Field(default_factory=dict)
     quality_decay_per_year: float = Field(default=0.40, ge=0, lt=1)
-    quality_rescore_every_h: int | None = Field(default=24, ge=1, le=8760)  # None: no schedule
+    quality_rescore_every_h: int = Field(default=24, ge=0, le=8760)  # 0: no schedule
     quality_score_on_write: bool = True  # off only to measure what scoring costs a write
     # Dataset quality snapshots (see README): the trend's period; 0: on demand only.
     quality_snapshot_every_h: int = Field(default=24, ge=0, le=8760)

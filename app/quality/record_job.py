@@ -33,7 +33,7 @@ async def start(session: AsyncSession, actor: Principal, entity: str) -> Any:
 
 
 def declare_schedule(settings: Settings) -> None:
-    if settings.quality_rescore_every_h is None:
+    if not settings.quality_rescore_every_h:  # 0: rescored on demand only
         return
     jobs.schedule(
         KIND,

@@ -121,10 +121,10 @@ async def test_a_scan_rescores_the_records_of_the_pairs_it_stores(
 
 @pytest.mark.parametrize(
     ("hours", "declared"),
-    [pytest.param(24, timedelta(hours=24), id="daily"), pytest.param(None, None, id="off")],
+    [pytest.param(24, timedelta(hours=24), id="daily"), pytest.param(0, None, id="off")],
 )
 def test_schedule_follows_the_setting(
-    monkeypatch: pytest.MonkeyPatch, hours: int | None, declared: timedelta | None
+    monkeypatch: pytest.MonkeyPatch, hours: int, declared: timedelta | None
 ) -> None:
     calls: list[tuple[str, timedelta, Any]] = []
     monkeypatch.setattr(

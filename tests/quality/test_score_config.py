@@ -80,7 +80,7 @@ SETTINGS_REFUSED = [
     pytest.param({"quality_completeness_weights": {"contact": {"emial": 1}}}, id="typo-field"),
     pytest.param({"quality_dimension_weights": {"freshness": 1}}, id="unknown-dimension"),
     pytest.param({"quality_decay_per_year": 1.5}, id="decay-above-one"),
-    pytest.param({"quality_rescore_every_h": 0}, id="zero-hours"),
+    pytest.param({"quality_rescore_every_h": -1}, id="negative-hours"),
 ]
 
 
