@@ -34,6 +34,10 @@ from app.validation.policy import ValidationPolicy
 
 MODELS: Mapping[str, Any] = {"contact": Contact, "company": Company}
 
+# ids per statement: asyncpg refuses more than 32,767 parameters, and one page of a full
+# scan can pair more records than that
+RESCORE_CHUNK = 5_000
+
 
 @dataclass(frozen=True, slots=True)
 class Setup:
@@ -144,11 +148,13 @@ async def rescore(
     """Rescore these records now (active ones; anonymised ones cleared); returns how many
     were written. Rows are locked in id order so a concurrent write cannot be overwritten
     with a score of its former values."""
-    wanted = set(ids)
-    if not wanted:
-        return 0
-    records = await RecordQualityRepository(session).records(MODELS[entity], wanted, lock=lock)
-    return await rescore_loaded(session, entity, records)
+    ordered = sorted(set(ids))
+    written = 0
+    for start in range(0, len(ordered), RESCORE_CHUNK):
+        chunk = ordered[start : start + RESCORE_CHUNK]
+        records = await RecordQualityRepository(session).records(MODELS[entity], chunk, lock=lock)
+        written += await rescore_loaded(session, entity, records)
+    return written
 
 
 async def rescore_around(session: AsyncSession, entity: str, ids: Iterable[uuid.UUID]) -> int:

@@ -149,3 +149,14 @@ async def test_scoring_on_write_can_be_turned_off(
     assert made.status_code == 201 and made.json()["quality_score"] is None
     body = (await client.get(f"/v1/contacts/{made.json()['id']}/quality", headers=headers)).json()
     assert body["stored"] is False and body["score"] is not None
+
+
+async def test_rescoring_more_records_than_one_statement_can_name(session: Any) -> None:
+    # one page of a full scan over a million contacts pairs tens of thousands of records;
+    # asyncpg refuses a statement with more than 32,767 parameters
+    contact = Contact(created_by_type="system", last_name="Kerbrat", email="k@example.fr")
+    session.add(contact)
+    await session.flush()
+    ids = [uuid.uuid4() for _ in range(40_000)] + [contact.id]
+    assert await record_service.rescore(session, "contact", ids) == 1
+    assert contact.quality_score is not None
