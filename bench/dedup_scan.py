@@ -82,7 +82,12 @@ def main() -> None:
     args = parser.parse_args()
     with migrated_database() as url:
         asyncio.run(load_once(url, args.contacts, args.seed, probes=False))
-        env = {"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}
+        # a scan of a million records can outlast the default 15-minute token
+        env = {
+            "DATABASE_URL": url,
+            "CRMDQ_EMBEDDED_WORKER": "false",
+            "CRMDQ_ACCESS_TOKEN_TTL_S": "7200",
+        }
         with running_server(env) as port:
             token = client_token(port, url, "duplicates:review records:read")
             worker = subprocess.Popen(
