@@ -133,7 +133,9 @@ async def _incremental(
                 stored = await PairRepository(session).upsert(
                     [pair_row(entity, *pair, result, ctx.job_id) for pair, result in found]
                 )
-                await record_quality.rescore_pairs(session, entity, [p for p, _ in found])
+                await record_quality.rescore_uniqueness(
+                    session, entity, {rid for pair, _ in found for rid in pair}
+                )
                 totals["records"] += len(done_ids)
                 totals["stored"] += stored
                 for _, result in found:

@@ -168,7 +168,9 @@ async def _store(
         stored = await PairRepository(session).upsert(
             [pair_row(entity, ids[i], ids[j], result, ctx.job_id) for i, j, result in found]
         )
-        await record_quality.rescore_pairs(session, entity, [(ids[i], ids[j]) for i, j, _ in found])
+        await record_quality.rescore_uniqueness(
+            session, entity, {ids[k] for i, j, _ in found for k in (i, j)}
+        )
         state.rows, state.stored = done.rows, state.stored + stored
         state.verdicts.update(result.verdict.value for _, _, result in found)
         state.pairs, state.capped = done.pairs, done.capped

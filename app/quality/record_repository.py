@@ -77,6 +77,16 @@ class RecordQualityRepository:
             stmt = stmt.with_for_update()
         return (await self.session.scalars(stmt)).all()
 
+    async def stored_scores(self, table: Table, ids: Collection[uuid.UUID]) -> Sequence[Any]:
+        """The stored score columns of these records, locked in id order (as `records`)."""
+        stmt = (
+            select(table.c.id, table.c.status, *(table.c[name] for name in QUALITY_COLUMNS))
+            .where(table.c.id.in_(sorted(ids)))
+            .order_by(table.c.id)
+            .with_for_update()
+        )
+        return (await self.session.execute(stmt)).all()
+
     async def active_batch(self, model: Any, after: uuid.UUID | None, limit: int) -> Sequence[Any]:
         """The next active records by id; a row a write holds is skipped (its write scores it)."""
         stmt = select(model).where(model.status == "active")

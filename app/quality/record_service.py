@@ -24,7 +24,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.core.timeutil import utcnow
 from app.quality import record_inputs
 from app.quality.record_repository import RecordQualityRepository
-from app.quality.score import Employer, QualityScore, ScoreInput, open_pairs_of, score_record
+from app.quality.score import (
+    Employer,
+    QualityScore,
+    ScoreInput,
+    open_pairs_of,
+    score_record,
+    with_open_pairs,
+)
 from app.quality.score_config import QualityConfig, build_config
 from app.records.kinds import Kind
 from app.records.models import Company, Contact
@@ -183,6 +190,41 @@ async def rescore_pairs(
 ) -> int:
     """Rescore both sides of pairs just stored or decided (their uniqueness moved)."""
     return await rescore(session, entity, {rid for pair in pairs for rid in pair})
+
+
+async def rescore_uniqueness(session: AsyncSession, entity: str, ids: Iterable[uuid.UUID]) -> int:
+    """After a scan stored pairs: each record's uniqueness from its open pairs, the rest of
+    its stored score kept (a scan page can pair tens of thousands of records; validating
+    each again would be most of the scan). A record with no whole stored score is scored in
+    full. Returns how many rows were written."""
+    config = setup().config
+    table = MODELS[entity].__table__
+    repo = RecordQualityRepository(session)
+    ordered = sorted(set(ids))
+    written = 0
+    for start in range(0, len(ordered), RESCORE_CHUNK):
+        rows = await repo.stored_scores(table, ordered[start : start + RESCORE_CHUNK])
+        active = [row for row in rows if row.status == "active"]
+        counts = await repo.open_pair_counts(entity, [row.id for row in active])
+        changed, whole = [], []
+        for row in active:
+            result = with_open_pairs(
+                row.quality_dimensions,
+                row.quality_reasons,
+                row.quality_flags,
+                counts.get(row.id, 0),
+                config,
+            )
+            if result is None:
+                whole.append(row.id)
+                continue
+            # scored_at stays: the other dimensions are still those of that time
+            columns = record_inputs.columns(result, row.quality_scored_at)
+            if any(columns[name] != getattr(row, name) for name in columns):
+                changed.append({"id": row.id, **columns})
+        await repo.store(table, changed)
+        written += len(changed) + await rescore(session, entity, whole)
+    return written
 
 
 async def rescore_loaded(session: AsyncSession, entity: str, records: Sequence[Any]) -> int:

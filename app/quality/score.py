@@ -111,16 +111,15 @@ def score_record(
         found.add(flags.CIVILITY_MISSING)
 
     dimensions = {d: _clamp(100.0 - sum(p for *_, p in losses[d])) for d in DIMENSIONS}
-    weights = config.dimension_weights
-    total = sum(weights.get(d, 0.0) for d in DIMENSIONS)
-    overall = sum(weights.get(d, 0.0) * dimensions[d] for d in DIMENSIONS) / total
     reasons = [
         Reason(dimension, code, round(points, 1), field)
         for dimension in DIMENSIONS
         for code, field, points in sorted(losses[dimension], key=lambda x: (-x[2], x[0]))
         if points >= 0.05
     ]
-    return QualityScore(_half_up(overall), dimensions, tuple(reasons), tuple(sorted(found)))
+    return QualityScore(
+        _overall(dimensions, config), dimensions, tuple(reasons), tuple(sorted(found))
+    )
 
 
 Losses = dict[str, list[tuple[str, str | None, float]]]
@@ -186,6 +185,53 @@ def open_pairs_of(uniqueness: object) -> int | None:
         if _clamp(100.0 * 0.5**pairs) <= uniqueness:
             return pairs
     return 8
+
+
+def with_open_pairs(
+    dimensions: object,
+    reasons: object,
+    found_flags: object,
+    open_pairs: int,
+    config: QualityConfig = DEFAULT_CONFIG,
+) -> QualityScore | None:
+    """A stored score with only its uniqueness recomputed for `open_pairs`: what a scan's
+    new pairs change, without validating the record again. None when the stored columns
+    are not a whole score (never scored, cleared, or not in this shape): score it in full.
+
+    The other dimensions keep the values they had when the record was last scored in
+    full (timeliness included: the daily rescore moves it)."""
+    if not isinstance(dimensions, Mapping) or set(dimensions) != set(DIMENSIONS):
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in dimensions.values()):
+        return None
+    if not isinstance(reasons, list | tuple) or not isinstance(found_flags, list | tuple):
+        return None
+    kept: list[Reason] = []
+    for item in reasons:
+        if not isinstance(item, Mapping) or item.get("dimension") not in DIMENSIONS:
+            return None
+        points, field = item.get("points"), item.get("field")
+        if not isinstance(points, int | float) or isinstance(points, bool):
+            return None
+        if item["dimension"] != "uniqueness":
+            kept.append(Reason(item["dimension"], str(item.get("code")), points,
+                               field if isinstance(field, str) else None))  # fmt: skip
+    losses: Losses = {"uniqueness": []}
+    found = {f for f in found_flags if isinstance(f, str) and f != flags.DUPLICATE_OPEN}
+    _uniqueness(open_pairs, losses, found)
+    new = {**dimensions, "uniqueness": _clamp(100.0 - sum(p for *_, p in losses["uniqueness"]))}
+    new = {d: new[d] for d in DIMENSIONS}
+    added = [Reason("uniqueness", code, round(points, 1), field)
+             for code, field, points in losses["uniqueness"] if points >= 0.05]  # fmt: skip
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    ordered = sorted([*kept, *added], key=lambda r: order[r.dimension])  # stable within one
+    return QualityScore(_overall(new, config), new, tuple(ordered), tuple(sorted(found)))
+
+
+def _overall(dimensions: Mapping[str, int], config: QualityConfig) -> int:
+    weights = config.dimension_weights
+    total = sum(weights.get(d, 0.0) for d in DIMENSIONS)
+    return _half_up(sum(weights.get(d, 0.0) * dimensions[d] for d in DIMENSIONS) / total)
 
 
 def _timeliness(data: ScoreInput, now: datetime, config: QualityConfig, losses: Losses,

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from app.core.settings import Settings
 from app.core.timeutil import utcnow
+from app.dedup.models import DuplicatePair
 from app.quality import record_job, record_service
 from app.records.models import Contact
 from tests.conftest import live_app
@@ -160,3 +161,71 @@ async def test_rescoring_more_records_than_one_statement_can_name(session: Any) 
     ids = [uuid.uuid4() for _ in range(40_000)] + [contact.id]
     assert await record_service.rescore(session, "contact", ids) == 1
     assert contact.quality_score is not None
+
+
+async def _scored_contacts(client: AsyncClient, headers: dict, people: list[dict]) -> list[Any]:
+    ids = []
+    for person in people:
+        made = await client.post(
+            "/v1/contacts", json=person, headers=headers, params={"allow_duplicates": "true"}
+        )
+        assert made.status_code == 201, made.text
+        ids.append(uuid.UUID(made.json()["id"]))
+    return ids
+
+
+async def _stored(session: Any, ids: list[Any]) -> dict[Any, tuple]:
+    rows = await session.execute(
+        select(
+            Contact.id, Contact.quality_score, Contact.quality_dimensions, Contact.quality_reasons,
+            Contact.quality_flags, Contact.quality_scored_at, Contact.version, Contact.updated_at,
+        ).where(Contact.id.in_(ids))
+    )  # fmt: skip
+    return {row.id: tuple(row[1:]) for row in rows}
+
+
+async def test_a_scan_rescores_uniqueness_as_a_full_rescore_would(
+    client: AsyncClient, auth_headers: Any, session: Any
+) -> None:
+    headers = await auth_headers(role="data_steward")
+    ids = await _scored_contacts(client, headers, PEOPLE)
+    session.expire_all()
+    before = await _stored(session, ids)
+    left, right = sorted(ids[:2])
+    session.add(
+        DuplicatePair(entity="contact", left_id=left, right_id=right, probability=0.99,
+                      verdict="duplicate", reasons=[], evidence=[])
+    )  # fmt: skip
+    await session.flush()
+
+    assert await record_service.rescore_uniqueness(session, "contact", ids) == 2  # not the third
+    session.expire_all()
+    paired = await _stored(session, ids)
+    for rid in ids[:2]:
+        score, dimensions, _, found, scored_at, version, updated_at = paired[rid]
+        assert dimensions["uniqueness"] == 50 and "duplicate:open" in found
+        assert score < before[rid][0]
+        # not a change of the record, and the other dimensions are still of that time
+        assert (scored_at, version, updated_at) == before[rid][4:]
+    assert paired[ids[2]] == before[ids[2]]
+    assert await record_service.rescore_uniqueness(session, "contact", ids) == 0  # nothing moved
+
+    await record_service.rescore(session, "contact", ids)  # in full, from the stored values
+    session.expire_all()
+    full = await _stored(session, ids)
+    assert {rid: full[rid][:4] for rid in ids} == {rid: paired[rid][:4] for rid in ids}
+
+
+async def test_uniqueness_only_scores_in_full_a_record_never_scored(
+    client: AsyncClient, auth_headers: Any, session: Any
+) -> None:
+    headers = await auth_headers(role="data_steward")
+    ids = await _scored_contacts(client, headers, PEOPLE[2:])
+    cleared = {"quality_score": None, "quality_dimensions": {}, "quality_reasons": [],
+               "quality_flags": []}  # fmt: skip
+    await session.execute(update(Contact).where(Contact.id == ids[0]).values(cleared))
+    ids += [uuid.uuid4() for _ in range(40_000)]  # more than one statement can name
+    assert await record_service.rescore_uniqueness(session, "contact", ids) == 1
+    session.expire_all()
+    score, dimensions, *_ = (await _stored(session, ids[:1]))[ids[0]]
+    assert score is not None and dimensions["uniqueness"] == 100

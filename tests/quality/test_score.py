@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.quality.score import Employer, QualityScore, ScoreInput, open_pairs_of, score_record
+from app.quality.score import (
+    Employer,
+    QualityScore,
+    ScoreInput,
+    open_pairs_of,
+    score_record,
+    with_open_pairs,
+)
 from app.quality.score_config import DEFAULT_CONFIG, DIMENSIONS, build_config
 from app.validation.company import validate_company
 from app.validation.contact import validate_contact
@@ -380,3 +387,60 @@ def test_a_stored_uniqueness_gives_back_a_count_that_scores_the_same(pairs: int)
 @pytest.mark.parametrize("stored", [None, "50", 50.0, True, [], {}])
 def test_no_count_from_a_missing_or_odd_uniqueness(stored: object) -> None:
     assert open_pairs_of(stored) is None
+
+
+def stored(result: QualityScore) -> tuple[Any, Any, Any]:
+    """The columns a score is stored in, as JSON gives them back."""
+    return dict(result.dimensions), [r.as_json() for r in result.reasons], list(result.flags)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["contact", "company"]),
+    st.dictionaries(st.sampled_from(sorted(set(FULL_CONTACT) | set(FULL_COMPANY))), TEXT),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=0, max_value=20),
+    st.datetimes(timezones=st.just(UTC)),
+)
+def test_changing_only_the_pairs_gives_the_full_score(
+    entity: str, values: dict[str, Any], before: int, after: int, updated: datetime
+) -> None:
+    kwargs = {"updated_at": updated, "employer": DUPONT}
+    was = run(entity, values, open_pairs=before, **kwargs)
+    assert with_open_pairs(*stored(was), after) == run(entity, values, open_pairs=after, **kwargs)
+
+
+def test_pairs_only_keeps_the_reasons_of_the_other_dimensions_in_order() -> None:
+    values = contact(email="e@dupont.fr", phone="06 12 34 56 78", civility=None)
+    was = run("contact", values, findings=validate_contact(values).findings, open_pairs=0)
+    now = with_open_pairs(*stored(was), 3)
+    assert now is not None
+    assert [r.dimension for r in now.reasons] == sorted(
+        (r.dimension for r in now.reasons), key=DIMENSIONS.index
+    )
+    assert ("duplicate.open", None) in codes(now, "uniqueness")
+    assert "duplicate:open" in now.flags and "civility:missing" in now.flags
+    assert now.dimensions["uniqueness"] == 13 and now.score < was.score
+
+
+WHOLE = stored(run("company", FULL_COMPANY))
+NOT_A_SCORE = [
+    ({}, [], []),  # cleared (anonymised)
+    (None, None, None),  # never scored
+    ({**WHOLE[0], "uniqueness": None}, WHOLE[1], WHOLE[2]),
+    ({k: v for k, v in WHOLE[0].items() if k != "validity"}, WHOLE[1], WHOLE[2]),
+    ({**WHOLE[0], "validity": True}, WHOLE[1], WHOLE[2]),
+    ({**WHOLE[0], "validity": "80"}, WHOLE[1], WHOLE[2]),
+    (WHOLE[0], "reasons", WHOLE[2]),
+    (WHOLE[0], [{"dimension": "beauty", "code": "x", "points": 1.0}], WHOLE[2]),
+    (WHOLE[0], [{"dimension": "validity", "code": "x", "points": "1"}], WHOLE[2]),
+    (WHOLE[0], ["validity"], WHOLE[2]),
+    (WHOLE[0], WHOLE[1], "duplicate:open"),
+]
+
+
+@pytest.mark.parametrize(("dimensions", "reasons", "found"), NOT_A_SCORE)
+def test_pairs_only_refuses_what_is_not_a_whole_stored_score(
+    dimensions: Any, reasons: Any, found: Any
+) -> None:
+    assert with_open_pairs(dimensions, reasons, found, 1) is None
