@@ -66,6 +66,22 @@ def validation_policy(settings: Settings) -> ValidationPolicy:
     )
 
 
+def install_state(app: FastAPI, settings: Settings) -> None:
+    """What requests read from `app.state`, built from the settings (all of it but the
+    metrics, which the middleware holds)."""
+    app.state.settings = settings
+    app.state.default_language = settings.default_language
+    app.state.auth = AuthContext.from_settings(settings)
+    app.state.principal_cache = PrincipalCache()
+    app.state.idempotency_policy = IdempotencyPolicy(
+        retention=timedelta(hours=settings.idempotency_retention_h),
+        lock_timeout=timedelta(seconds=settings.idempotency_lock_timeout_s),
+    )
+    app.state.validation_policy = validation_policy(settings)
+    app.state.duplicate_rules = EntryRules(settings.duplicate_rules)
+    app.state.retention_policy = retention_service.policy_from(settings)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -101,18 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True},
     )
-    app.state.settings = settings
-    app.state.default_language = settings.default_language
-    app.state.metrics = RequestMetrics()
-    app.state.auth = AuthContext.from_settings(settings)
-    app.state.principal_cache = PrincipalCache()
-    app.state.idempotency_policy = IdempotencyPolicy(
-        retention=timedelta(hours=settings.idempotency_retention_h),
-        lock_timeout=timedelta(seconds=settings.idempotency_lock_timeout_s),
-    )
-    app.state.validation_policy = validation_policy(settings)
-    app.state.duplicate_rules = EntryRules(settings.duplicate_rules)
-    app.state.retention_policy = retention_service.policy_from(settings)
+    app.state.metrics = RequestMetrics()  # the middleware below keeps this one
+    install_state(app, settings)
 
     install_problem_handlers(app)
     install_docs(app)

@@ -5,7 +5,8 @@ Data: bench/generate.py (N companies and N contacts, --dup-rate, --seed), ground
 blocks above their kind's cap dropped (`BLOCK_CAPS`, as the lookup and the scan do; `--small-cap`
 tries another cap for the contact kinds it lists) → each candidate pair scored once with the model's
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
-set → clusters from `duplicate` links.
+set → clusters from `duplicate` links. Pairs are scored on `--workers` processes (default:
+one per core, as a scan scores; the views are built once, before the fork, and shared).
 
 Reports, per entity and N: pairs compared; pairwise precision / recall / F1 counting
 `duplicate` + `possible` as a match, then `duplicate` alone; pairwise F1 of the clusters;
@@ -18,13 +19,17 @@ Run: nice python -m bench.dedup_accuracy --sizes 10000 100000 --seed 7
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import multiprocessing
+import os
 import resource
 import subprocess
 import sys
 import time
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +93,13 @@ def caps_of(entity: str, small_cap: int | None) -> Mapping[str, int]:
 
 
 def run(
-    entity: str, n: int, dup_rate: float, seed: int, examples: int, small_cap: int | None = None
+    entity: str,
+    n: int,
+    dup_rate: float,
+    seed: int,
+    examples: int,
+    small_cap: int | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     companies, contacts = generate(n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
@@ -101,9 +112,13 @@ def run(
     loose, strict, compared = Counts(), Counts(), 0
     links: list[tuple[int, int, float]] = []
     shown: Counter[str] = Counter()
-    for i, j in candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap)):
+    pairs = candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap))
+    if examples or workers < 2:
+        scored = ((i, j, score(views[i], views[j], model, frequencies)) for i, j in pairs)
+    else:
+        scored = _score_in_processes(pairs, workers, (views, score, model, frequencies))
+    for i, j, result in scored:
         compared += 1
-        result = score(views[i], views[j], model, frequencies)
         same = truth_ids[i] == truth_ids[j]
         if result.verdict in (Verdict.DUPLICATE, Verdict.POSSIBLE):
             loose.predicted += 1
@@ -134,8 +149,46 @@ def run(
         "strict": strict.row(truth_pairs),
         "cluster_f1": cluster_counts.row(truth_pairs)[2],
         "seconds": elapsed,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # the scoring processes' pages are mostly shared with this one: summing overcounts
+        "rss_mb": sum(resource.getrusage(who).ru_maxrss for who in _RUSAGE) / 1024,
     }
+
+
+_RUSAGE = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+_shared: tuple[Any, ...] = ()  # views and scorer, inherited by forked scoring processes
+
+
+def _score_in_processes(pairs: Iterator[tuple[int, int]], workers: int, shared: tuple[Any, ...]):
+    """Score the pairs on `workers` processes, as a scan does on every core: the views are
+    built once and inherited on fork (copy-on-write); only positions and results travel."""
+    global _shared
+    _shared = shared
+    batches = (array("i", [k for pair in batch for k in pair]) for batch in _batched(pairs))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for batch in pool.imap(_score_batch, batches):
+            yield from batch
+
+
+def _batched(pairs: Iterator[tuple[int, int]], size: int = 5_000):
+    while batch := list(itertools.islice(pairs, size)):
+        yield batch
+
+
+def _score_batch(flat: array) -> list[tuple[int, int, Any]]:
+    views, score, model, frequencies = _shared
+    return [
+        (i, j, _Light(score(views[i], views[j], model, frequencies)))
+        for i, j in zip(flat[::2], flat[1::2], strict=True)
+    ]
+
+
+class _Light:
+    """What the parent needs of a result: less to send back than the evidence."""
+
+    __slots__ = ("probability", "verdict")
+
+    def __init__(self, result: Any) -> None:
+        self.verdict, self.probability = result.verdict, result.probability
 
 
 def _error_kind(verdict: Verdict, same: bool) -> str | None:
@@ -182,6 +235,12 @@ def main() -> None:
         default=None,
         help="cap of the contact kinds BLOCK_CAPS lists (study)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="scoring processes, as a scan uses one per core (1: score in this process)",
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # child: one row, so peak RSS is this row's own
@@ -194,6 +253,7 @@ def main() -> None:
                     args.seed,
                     args.examples,
                     args.small_cap,
+                    args.workers,
                 )
             )
         )
@@ -204,7 +264,7 @@ def main() -> None:
             child = subprocess.run(
                 [sys.executable, "-m", "bench.dedup_accuracy", "--one", "--entities", entity,
                  "--sizes", str(n), "--dup-rate", str(args.dup_rate), "--seed", str(args.seed),
-                 "--examples", str(args.examples),
+                 "--examples", str(args.examples), "--workers", str(args.workers),
                  *(["--small-cap", str(args.small_cap)] if args.small_cap is not None else [])],
                 check=True, capture_output=True, text=True,
             )  # fmt: skip

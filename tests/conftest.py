@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from starlette.datastructures import State
 
 from app.core.db import get_session
 from app.core.settings import Settings
-from app.main import create_app
+from app.main import create_app, install_state
 from tests.support.databases import ROLLBACK_DB, TEMPLATE, PgTestServer, test_server
 
 
@@ -89,11 +90,30 @@ def bind_app_to_session(app: FastAPI, engine: AsyncEngine, session: AsyncSession
     app.dependency_overrides[get_session] = request_session
 
 
+# One app per distinct settings for the whole run: FastAPI prepares an app's routes on its
+# first request (about 0.4 s), which a fresh app per test paid thousands of times.
+_APPS: dict[str, FastAPI] = {}
+
+
 @pytest.fixture
-def app(settings: Settings, engine: AsyncEngine, session: AsyncSession) -> FastAPI:
-    app = create_app(settings)
+def app(settings: Settings, engine: AsyncEngine, session: AsyncSession) -> Iterator[FastAPI]:
+    """The app, its state as new: built from the test's settings, no overrides, no counts."""
+    key = settings.model_dump_json()
+    app = _APPS.get(key)
+    if app is None:
+        app = _APPS[key] = create_app(settings)
+    else:
+        metrics = app.state.metrics
+        app.state = State()
+        app.state.metrics = metrics
+        metrics.reset()
+        install_state(app, settings)
+    routes = len(app.routes)
     bind_app_to_session(app, engine, session)
-    return app
+    yield app
+    app.dependency_overrides.clear()
+    if len(app.routes) != routes:  # a test added its own routes: the next one gets a new app
+        del _APPS[key]
 
 
 @pytest_asyncio.fixture

@@ -24,6 +24,11 @@ class RequestMetrics:
             registry=self.registry,
         )
 
+    def reset(self) -> None:
+        """Forget every count: one app serving test after test starts each from zero."""
+        self.requests.clear()
+        self.latency.clear()
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)

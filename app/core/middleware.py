@@ -127,8 +127,9 @@ def _log_unhandled(error: Exception, scope: Scope) -> None:
         route=_route(scope),
         error=type(error).__name__,
         sqlstate=state,
-        # where, not what: source lines are left out too
-        stack=[
+        # where, not what: source lines are left out too ("stack" is the console
+        # renderer's own key for a text traceback, and a list there broke the log line)
+        frames=[
             f"{f.filename}:{f.lineno} in {f.name}"
             for f in traceback.extract_tb(error.__traceback__)
         ],

@@ -93,6 +93,10 @@ def normalise_company_name(name: str) -> tuple[str, str | None]:
     """(display name, canonical legal form) for an already cleaned name."""
     name = name.translate(_APOSTROPHES)
     rest, form = split_legal_form(name)
+    while form is not None:  # "Dupont SA SAS", "GmbH Dupont KG": the outermost form wins
+        rest, inner = split_legal_form(rest)
+        if inner is None:
+            break
     display = name if form is not None and _reads_with_form(rest) else rest
     return recase_company_name(display), form
 

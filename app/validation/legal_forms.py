@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # canonical spelling → spellings that mean it (the canonical one is implied). Dots, spaces
 # between letters, case and accents are folded away by `_key`, so only distinct words go here.
@@ -119,6 +120,7 @@ _LEFT_TRIM = " \t,;:/|-–—)]"
 _RIGHT_TRIM = " \t,;:/|-–—([&+"
 
 
+@lru_cache(maxsize=1 << 16)  # a base's names repeat their words: folding each once pays
 def _key(token: str) -> str:
     """Fold case, accents and punctuation: "S.A.S." → "sas", "(Sàrl)" → "sarl"."""
     decomposed = unicodedata.normalize("NFKD", token)

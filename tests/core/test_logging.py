@@ -93,5 +93,19 @@ async def test_database_error_logged_without_the_row_it_quotes(
     assert response.status_code == 500
     assert len(errors) == 1
     assert (errors[0]["error"], errors[0]["sqlstate"]) == ("IntegrityError", "23502")
-    assert any(frame.endswith("in fail_in_database") for frame in errors[0]["stack"])
+    assert any(frame.endswith("in fail_in_database") for frame in errors[0]["frames"])
+    assert "row@example.fr" not in out
+
+
+async def test_database_error_logged_on_the_console_too(
+    client: AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", json=False)  # `make run`'s default
+    try:
+        response = await client.post("/_probe/fail-in-database")
+    finally:
+        configure_logging("INFO", json=True)
+    out = capsys.readouterr().out
+    assert response.status_code == 500
+    assert "request.unhandled_error" in out and "23502" in out and "fail_in_database" in out
     assert "row@example.fr" not in out

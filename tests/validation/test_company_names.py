@@ -48,6 +48,9 @@ CASES = [
     ),
     pytest.param("  Dupont\u00a0\u00a0 & Fils  SARL ", "Dupont & Fils", "SARL", id="spacing"),
     pytest.param("SA", "SA", None, id="only-a-form"),
+    pytest.param("Dupont SA SAS", "Dupont", "SAS", id="two-forms-outermost-wins"),
+    # found by the idempotence property: one split left "GMBH 0", a second gave "0"
+    pytest.param("GMBH 0 KG", "0", "KG", id="form-on-each-side"),
     pytest.param("Ｄｕｐｏｎｔ SAS", "Dupont", "SAS", id="fullwidth"),
 ]
 

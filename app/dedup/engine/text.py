@@ -14,6 +14,7 @@ from anyascii import anyascii
 MAX_INPUT = 300  # characters kept from any raw value; no real name or address is longer
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")  # ASCII digits only: "٣" or "³" is not a digit of a number
 
 
 def fold(text: object) -> str:
@@ -44,4 +45,4 @@ def tokens(text: object) -> tuple[str, ...]:
 def digits(text: object) -> str:
     if not isinstance(text, str):
         return ""
-    return "".join(ch for ch in text[:MAX_INPUT] if ch.isdigit() and ch.isascii())
+    return _NOT_DIGIT.sub("", text[:MAX_INPUT])
