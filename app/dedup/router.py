@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
 
 from app.auth.deps import requires
 from app.auth.errors import auth_problem_responses
@@ -40,6 +41,14 @@ async def lookup_duplicates(
     """Find the stored records a new one would duplicate (a web form or the CRM before it
     creates): best first, each with a probability, a verdict (duplicate | possible |
     related) and the per-field reasons. Nothing is stored."""
+    if unknown := body.unknown_fields():
+        # the shape of any other unknown body field's error, so clients handle one kind
+        errors = [
+            {"type": "extra_forbidden", "loc": ("body", "record", name), "input": None,
+             "msg": "Extra inputs are not permitted"}
+            for name in unknown
+        ]  # fmt: skip
+        raise RequestValidationError(errors)
     found = await service.lookup(session, body.entity, body.record, limit=body.limit)
     return _answer(found)
 

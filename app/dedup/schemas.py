@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.records.schemas import CompanyCreate, ContactCreate
+
+# What a lookup's record may name: anything its create body may (a CRM can send the body it
+# is about to create), so a misspelt field is refused rather than silently not compared.
+RECORD_FIELDS: Mapping[str, frozenset[str]] = {
+    "contact": frozenset(ContactCreate.model_fields),
+    "company": frozenset(CompanyCreate.model_fields),
+}
 
 
 class LookupRequest(BaseModel):
@@ -13,10 +23,14 @@ class LookupRequest(BaseModel):
 
     entity: Literal["contact", "company"]
     record: dict[str, Any] = Field(
-        description="The record's fields as a form or the CRM has them (raw values are fine)",
+        description="The record's fields as a form or the CRM has them (raw values are fine), "
+        "named as in `POST /v1/contacts` or `POST /v1/companies`; another name is refused",
         examples=[{"first_name": "Jean", "last_name": "Dupont", "email": "j.dupont@acme.fr"}],
     )
     limit: int = Field(default=10, ge=1, le=50)
+
+    def unknown_fields(self) -> list[str]:
+        return sorted(set(self.record) - RECORD_FIELDS[self.entity])
 
 
 class EvidenceRead(BaseModel):

@@ -132,6 +132,48 @@ async def test_lookup_scopes_and_input(client: AsyncClient, auth_headers) -> Non
     assert missing.status_code == 404
 
 
+MISNAMED = [
+    pytest.param("contact", {"emial": "j@x.fr", "last_name": "Roux"}, ["emial"], id="typo"),
+    pytest.param("contact", {"e-mail": "j@x.fr"}, ["e-mail"], id="dashed"),
+    pytest.param("contact", {"Email": "j@x.fr"}, ["Email"], id="capital"),
+    pytest.param("contact", {"siren": "732829320"}, ["siren"], id="a-company-field"),
+    pytest.param("company", {"nom": "Acme", "ville": "Lyon"}, ["nom", "ville"], id="french"),
+    pytest.param("company", {"name\u200b": "Acme"}, ["name\u200b"], id="zero-width"),
+]
+
+
+@pytest.mark.parametrize(("entity", "record", "unknown"), MISNAMED)
+async def test_a_misnamed_field_is_refused_not_ignored(
+    client: AsyncClient, steward: dict, entity: str, record: dict, unknown: list[str]
+) -> None:
+    response = await client.post(
+        "/v1/duplicates/lookup",
+        json={"entity": entity, "record": record},
+        headers=steward | {"Accept-Language": "fr"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == [f"record.{name}" for name in unknown]
+    assert {e["code"] for e in errors} == {"schema.extra_forbidden"}
+    assert all(e["message"] for e in errors)
+
+
+@pytest.mark.parametrize("entity", ["contact", "company"])
+async def test_every_field_of_a_create_body_is_accepted(
+    client: AsyncClient, steward: dict, entity: str
+) -> None:
+    from app.records.schemas import CompanyCreate, ContactCreate
+
+    fields = (ContactCreate if entity == "contact" else CompanyCreate).model_fields
+    response = await client.post(
+        "/v1/duplicates/lookup",
+        json={"entity": entity, "record": dict.fromkeys(fields)},
+        headers=steward,
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_view_cache_follows_record_versions() -> None:
     from types import SimpleNamespace
 
