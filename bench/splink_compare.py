@@ -9,7 +9,8 @@ pairwise precision / recall / F1 the same way, recall over every true pair:
 - Splink: match_probability >= 0.5 is a match; the strict column is >= 0.9.
 
 Time is the wall time from raw records to scored pairs (generation excluded); Splink's
-includes its unsupervised training, shown apart. DuckDB uses every core unless --threads.
+includes its unsupervised training, shown apart. DuckDB uses every core unless --threads,
+and our engine scores on as many processes (normalising stays on one).
 Needs the `bench` extra (splink, duckdb).
 
 Run: nice python -m bench.splink_compare --sizes 10000 100000 --seed 7
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from typing import Any
@@ -38,7 +40,8 @@ def one_row(system: str, entity: str, n: int, args: argparse.Namespace) -> dict:
     if system == "engine":
         from bench import dedup_accuracy
 
-        return dedup_accuracy.run(entity, n, args.dup_rate, args.seed, examples=0)
+        workers = args.threads or os.cpu_count() or 1  # as many scoring processes as threads
+        return dedup_accuracy.run(entity, n, args.dup_rate, args.seed, examples=0, workers=workers)
     from bench import splink_model
 
     return splink_model.run(
