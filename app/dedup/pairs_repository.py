@@ -108,15 +108,20 @@ class PairRepository:
         stmt = stmt.order_by(p.probability.desc(), p.id).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
-    async def close_for(self, record_ids: Collection[uuid.UUID], status: str) -> None:
-        """Open pairs that involve records no longer active leave the queue."""
+    async def close_for(
+        self, entity: str, record_ids: Collection[uuid.UUID], status: str
+    ) -> set[uuid.UUID]:
+        """Open pairs that involve records no longer active leave the queue (with `status`);
+        returns the other records of those pairs, whose uniqueness moved."""
         ids = list(record_ids)
-        await self.session.execute(
+        closed = await self.session.execute(
             update(DuplicatePair)
-            .where(DuplicatePair.status == "open")
+            .where(DuplicatePair.entity == entity, DuplicatePair.status == "open")
             .where(or_(DuplicatePair.left_id.in_(ids), DuplicatePair.right_id.in_(ids)))
             .values(status=status)
+            .returning(DuplicatePair.left_id, DuplicatePair.right_id)
         )
+        return {rid for row in closed.all() for rid in row} - set(ids)
 
 
 class ScanRepository:

@@ -73,7 +73,8 @@ async def list_duplicate_pairs(
     session: DbSession,
     page: Pagination,
     entity: Literal["contact", "company"] | None = None,
-    status: Literal["open", "confirmed", "dismissed", "merged"] | None = "open",
+    status: Literal["open", "confirmed", "dismissed", "merged", "erased", "deleted"]
+    | None = "open",
     verdict: Literal["duplicate", "possible", "related"] | None = None,
     min_probability: Probability = None,
     max_probability: Probability = None,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dedup import aliases, engine
+from app.dedup.pairs_repository import PairRepository
 from app.dedup.repository import MatchKeyRepository
 from app.records.models import Company, Contact
 from app.validation.company import COMPANY_FIELDS
@@ -104,6 +105,14 @@ async def reindex_name(session: AsyncSession, alias_key: str) -> int:
 
 async def forget_record(session: AsyncSession, record_id: uuid.UUID) -> None:
     await MatchKeyRepository(session).remove(record_id)
+
+
+async def close_pairs_of_deleted(
+    session: AsyncSession, entity: str, record_id: uuid.UUID
+) -> set[uuid.UUID]:
+    """A deleted record's open pairs leave the review queue (status `deleted`): nobody can
+    merge or review a record that is gone. Returns the partners, to rescore."""
+    return await PairRepository(session).close_for(entity, [record_id], "deleted")
 
 
 class ViewCache:

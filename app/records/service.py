@@ -323,7 +323,9 @@ async def delete(
         raise VersionMismatch(current_version=record.version)
     await ExternalRefRepository(session).remove_for(record.id)
     await dedup.forget_record(session, record.id)
+    partners = await dedup.close_pairs_of_deleted(session, kind.entity, record.id)
     await repo.delete(record)
+    await record_quality.rescore(session, kind.entity, partners)
     await audit.record(
         session, actor, f"{kind.entity}.deleted", entity_type=kind.entity, entity_id=record_id
     )

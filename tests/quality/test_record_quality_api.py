@@ -349,6 +349,32 @@ class TestPairsMoveUniqueness:
             version_before["version"], version_before["updated_at"]
         )  # fmt: skip
 
+    async def test_deleting_a_record_takes_its_pairs_out_of_the_queue(
+        self, client: AsyncClient, steward: dict, auth_headers: Any
+    ) -> None:
+        body = {"first_name": "Anne", "last_name": "Le Bihan", "email": "anne@kerhoas.fr"}
+        first = await create(client, steward, "contacts", body, channel="crm")
+        second = await create(client, steward, "contacts", body, channel="crm")
+        writer = await auth_headers(role="admin")
+        gone = await client.delete(
+            f"/v1/contacts/{second['id']}", headers=writer | {"If-Match": '"1"'}
+        )
+        assert gone.status_code == 204, gone.text
+
+        def involving(items: list[dict]) -> list[dict]:
+            return [p for p in items if second["id"] in (p["left_id"], p["right_id"])]
+
+        queue = await client.get(
+            "/v1/duplicate-pairs", headers=steward, params={"entity": "contact"}
+        )
+        assert involving(queue.json()["items"]) == []
+        closed = await client.get(
+            "/v1/duplicate-pairs", headers=steward, params={"status": "deleted"}
+        )
+        assert [p["status"] for p in involving(closed.json()["items"])] == ["deleted"]
+        left = await quality(client, steward, "contacts", first["id"])
+        assert left["dimensions"]["uniqueness"] == 100 and "duplicate:open" not in left["flags"]
+
     async def test_merge_and_undo_rescore(self, client: AsyncClient, steward: dict) -> None:
         body = {"first_name": "Anne", "last_name": "Le Bihan", "email": "anne@kerhoas.fr"}
         first = await create(client, steward, "contacts", body, channel="crm")
