@@ -20,7 +20,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.timeutil import utcnow
 from app.dedup import service as dedup
-from app.dedup.models import DuplicatePair
+from app.dedup.pairs_repository import PairRepository
 from app.gdpr import export_service, suppression
 from app.gdpr.models import ConsentEvent
 from app.merge.models import Merge
@@ -89,12 +89,7 @@ async def erase(
     await _scrub_copies(session, ids, emails | phones)
     for record in group:
         await dedup.forget_record(session, record.id)
-    await session.execute(
-        update(DuplicatePair)
-        .where(DuplicatePair.entity == "contact", DuplicatePair.status == "open")
-        .where(or_(DuplicatePair.left_id.in_(ids), DuplicatePair.right_id.in_(ids)))
-        .values(status="erased")
-    )
+    await PairRepository(session).close_for("contact", ids, "erased")
     if mode == "delete":
         await session.execute(delete(ExternalRef).where(ExternalRef.record_id.in_(ids)))
         await session.execute(delete(ConsentEvent).where(ConsentEvent.contact_id.in_(ids)))
