@@ -1,15 +1,18 @@
-"""The rescore job (`quality.rescore`): every active record of some entities, scored again.
+"""The rescore job (`quality.rescore`): every active record of some entities, scored again,
+or one company's contacts.
 
-Timeliness decays with time and a company's website reaches its contacts' scores only
-when they are rescored, so a schedule runs this daily by default
-(`CRMDQ_QUALITY_RESCORE_EVERY_H`). Records go in id order, in batches; each batch is one
-transaction that locks its rows (`SKIP LOCKED`: a record being written is scored by that
-write) and saves the checkpoint, so a killed worker resumes after the last batch.
+Timeliness decays with time, so a schedule runs this daily by default
+(`CRMDQ_QUALITY_RESCORE_EVERY_H`). A company whose website or country changes queues it for
+its own contacts, whose consistency reads both. Records go in id order, in batches; each
+batch is one transaction that locks its rows (`SKIP LOCKED`: a record being written is
+scored by that write) and saves the checkpoint, so a killed worker resumes after the last
+batch.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -28,8 +31,24 @@ PROGRESS = "quality.rescore.scoring"
 ENTITIES = ("contact", "company")
 
 
+# What a contact's score reads of its company: the website (its email domain should be the
+# company's) and the country (its phone's, when the contact has none of its own).
+EMPLOYER_FIELDS = frozenset({"website", "domain", "country"})
+
+
 async def start(session: AsyncSession, actor: Principal, entity: str) -> Any:
     return await jobs.enqueue(session, KIND, {"entities": [entity]}, actor=actor)
+
+
+async def after_company_change(
+    session: AsyncSession, actor: Principal, company_id: uuid.UUID, changed: Collection[str]
+) -> None:
+    """A company's new website or country changes its contacts' consistency: queue a rescore
+    of them, in the write's transaction (a company can have more contacts than a PATCH
+    should wait for)."""
+    if EMPLOYER_FIELDS & set(changed):
+        params = {"entities": ["contact"], "company_id": str(company_id)}
+        await jobs.enqueue(session, KIND, params, actor=actor)
 
 
 def declare_schedule(settings: Settings) -> None:
@@ -45,11 +64,16 @@ def declare_schedule(settings: Settings) -> None:
 @jobs.register(KIND)
 async def rescore_all(ctx: JobContext) -> dict[str, Any]:
     entities = [e for e in ctx.params.get("entities", ENTITIES) if e in ENTITIES]
+    company = _company(ctx.params.get("company_id"))
+    if company is not None:
+        entities = ["contact"]  # one company's contacts
     state: dict[str, Any] = {"index": 0, "after": None, "done": 0, "written": 0}
     state |= ctx.checkpoint or {}
     async with ctx.unit() as session:
         repo = RecordQualityRepository(session)
-        remaining = [await repo.count_active(record_service.MODELS[e]) for e in entities]
+        remaining = [
+            await repo.count_active(record_service.MODELS[e], company=company) for e in entities
+        ]
     total = state["done"] + sum(remaining[state["index"] :])
     await ctx.report(state["done"], total, message=PROGRESS)
     while state["index"] < len(entities):
@@ -57,7 +81,7 @@ async def rescore_all(ctx: JobContext) -> dict[str, Any]:
         async with ctx.unit() as session:
             after = uuid.UUID(state["after"]) if state["after"] else None
             records = await RecordQualityRepository(session).active_batch(
-                record_service.MODELS[entity], after, BATCH
+                record_service.MODELS[entity], after, BATCH, company=company
             )
             if records:
                 state["written"] += await record_service.rescore_loaded(session, entity, records)
@@ -67,4 +91,10 @@ async def rescore_all(ctx: JobContext) -> dict[str, Any]:
             await ctx.save_checkpoint(state, session=session)
         await ctx.report(state["done"], max(total, state["done"]), message=PROGRESS)
         ctx.stop_point()
-    return {"entities": entities, "records": state["done"], "written": state["written"]}
+    result = {"entities": entities, "records": state["done"], "written": state["written"]}
+    return result | ({"company_id": str(company)} if company is not None else {})
+
+
+def _company(raw: object) -> uuid.UUID | None:
+    # written by `after_company_change`: a bad one fails the job rather than widen it
+    return uuid.UUID(str(raw)) if raw else None

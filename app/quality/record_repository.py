@@ -87,16 +87,23 @@ class RecordQualityRepository:
         )
         return (await self.session.execute(stmt)).all()
 
-    async def active_batch(self, model: Any, after: uuid.UUID | None, limit: int) -> Sequence[Any]:
-        """The next active records by id; a row a write holds is skipped (its write scores it)."""
-        stmt = select(model).where(model.status == "active")
+    async def active_batch(
+        self, model: Any, after: uuid.UUID | None, limit: int, *, company: uuid.UUID | None = None
+    ) -> Sequence[Any]:
+        """The next active records by id (of one company's contacts when `company` is set);
+        a row a write holds is skipped (its write scores it)."""
+        stmt = select(model).where(model.status == "active", *_of_company(model, company))
         if after is not None:
             stmt = stmt.where(model.id > after)
         stmt = stmt.order_by(model.id).limit(limit).with_for_update(skip_locked=True)
         return (await self.session.scalars(stmt)).all()
 
-    async def count_active(self, model: Any) -> int:
-        stmt = select(func.count()).select_from(model).where(model.status == "active")
+    async def count_active(self, model: Any, *, company: uuid.UUID | None = None) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(model)
+            .where(model.status == "active", *_of_company(model, company))
+        )
         return int(await self.session.scalar(stmt) or 0)
 
     async def store(self, table: Table, rows: Sequence[Mapping[str, object]]) -> None:
@@ -125,6 +132,10 @@ class RecordQualityRepository:
     ) -> Sequence[Any]:
         stmt = worst_statement(model, conditions, limit=limit, after=after)
         return (await self.session.scalars(stmt)).all()
+
+
+def _of_company(model: Any, company: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    return [] if company is None else [model.company_id == company]
 
 
 def worst_statement(

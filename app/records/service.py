@@ -17,6 +17,7 @@ from app.dedup import aliases, prevention
 from app.dedup import service as dedup
 from app.gdpr import consent, suppression
 from app.merge import provenance
+from app.quality import record_job as record_quality_job
 from app.quality import record_service as record_quality
 from app.records.errors import ExternalRefTaken, RecordNotActive, VersionMismatch
 from app.records.kinds import COMPANIES, CONTACTS, Kind
@@ -234,6 +235,8 @@ async def _apply(
         fields=changed,
     )
     await _announce(session, "record.updated", kind, record, changed)
+    if kind is COMPANIES:
+        await record_quality_job.after_company_change(session, actor, record.id, changed)
     if kind is CONTACTS:
         after = {f: values[f] for f in changed if f in consent.TRACKED}
         await consent.record_changes(session, actor, record.id, before, after, record.source_system)

@@ -229,3 +229,58 @@ async def test_uniqueness_only_scores_in_full_a_record_never_scored(
     session.expire_all()
     score, dimensions, *_ = (await _stored(session, ids[:1]))[ids[0]]
     assert score is not None and dimensions["uniqueness"] == 100
+
+
+@pytest.mark.committed
+async def test_a_company_s_new_website_rescores_its_contacts(committed_url: str) -> None:
+    async with live_app(committed_url) as (client, _app, headers):
+        firm = await client.post(
+            "/v1/companies",
+            json={"name": "Dupont Logistique", "siren": "732829320", "website": "dupont.fr"},
+            headers=headers,
+        )
+        assert firm.status_code == 201, firm.text
+        staff = [
+            await client.post("/v1/contacts", headers=headers, json={
+                "first_name": first, "last_name": "Durand", "email": f"{first}@dupont.fr",
+                "company_id": firm.json()["id"]})
+            for first in ("emma", "hugo")
+        ]  # fmt: skip
+        elsewhere = await client.post(
+            "/v1/contacts", json={"last_name": "Kerbrat", "email": "y@dupont.fr"}, headers=headers
+        )
+        ids = [r.json()["id"] for r in (*staff, elsewhere)]
+
+        async def mismatched() -> list[bool]:
+            found = []
+            for rid in ids:
+                body = (await client.get(f"/v1/contacts/{rid}/quality", headers=headers)).json()
+                found.append(any(r["code"] == "email.domain_mismatch" for r in body["reasons"]))
+            return found
+
+        async def company_jobs() -> list[dict]:
+            # the worker's schedule may add the daily rescore of everything meanwhile
+            listed = await client.get("/v1/jobs", headers=headers, params={"limit": 100})
+            return [
+                j["params"] for j in listed.json()["items"]
+                if j["kind"] == "quality.rescore" and "company_id" in j["params"]
+            ]  # fmt: skip
+
+        assert await mismatched() == [False, False, False]
+        renamed = await client.patch(
+            f"/v1/companies/{firm.json()['id']}",
+            json={"website": "https://dupont-logistique.com"},
+            headers=headers | {"If-Match": '"1"'},
+        )
+        assert renamed.status_code == 200, renamed.text
+        assert await company_jobs() == [{"entities": ["contact"], "company_id": firm.json()["id"]}]
+        await run_jobs(committed_url)
+        assert await mismatched() == [True, True, False]  # not the contact of no company
+
+        resectored = await client.patch(
+            f"/v1/companies/{firm.json()['id']}",
+            json={"sector": "Transport"},
+            headers=headers | {"If-Match": '"2"'},
+        )
+        assert resectored.status_code == 200, resectored.text
+        assert len(await company_jobs()) == 1  # the sector is not read by contacts' scores
