@@ -39,11 +39,15 @@ class Phone:
     is_mobile: bool
 
 
-# A French landline or special number already in E.164, as stored phones are, needs no
-# parsing; mobile ranges (6, 7) hold unallocated blocks that only the metadata knows.
-_FRENCH_NOT_MOBILE = re.compile(r"\+33[1-589][0-9]{8}")
-# The same numbers as a CRM import writes them: "01.56.98.79.92", "+33 (0)1 88 60 95 86".
-_FRENCH_NOT_MOBILE_WRITTEN = re.compile(r"(?:0|\+33(?:0)?|0033(?:0)?)([1-589][0-9]{8})")
+# French numbers as stored (E.164) or as a CRM import writes them ("01.56.98.79.92",
+# "+33 (0)1 88 60 95 86") need no parsing. Mobile ranges (6, 7) hold unallocated blocks:
+# which are mobile is read from the numbering metadata itself, so the shortcut cannot drift
+# from it; anything else in those ranges goes through the full parse.
+_FRENCH_E164 = re.compile(r"\+33([1-9][0-9]{8})")
+_FRENCH_WRITTEN = re.compile(r"(?:0|\+33(?:0)?|0033(?:0)?)([1-9][0-9]{8})")
+_FRENCH_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("FR").mobile.national_number_pattern
+)
 _SEPARATORS = str.maketrans("", "", " .-()/\u00a0")
 
 
@@ -51,12 +55,15 @@ def phone(raw: object, region: str | None = None) -> Phone | None:
     """E.164 form of a possible phone number in `region` (ISO country, default FR)."""
     if not isinstance(raw, str) or not digits(raw):
         return None
-    if _FRENCH_NOT_MOBILE.fullmatch(raw):
-        return Phone(raw, is_mobile=False)
-    if region in (None, "FR") and (
-        written := _FRENCH_NOT_MOBILE_WRITTEN.fullmatch(raw[:50].translate(_SEPARATORS))
-    ):
-        return Phone("+33" + written[1], is_mobile=False)
+    found = _FRENCH_E164.fullmatch(raw)
+    if found is None and region in (None, "FR"):
+        found = _FRENCH_WRITTEN.fullmatch(raw[:50].translate(_SEPARATORS))
+    if found is not None:
+        national = found[1]
+        if national[0] not in "67":
+            return Phone("+33" + national, is_mobile=False)
+        if _FRENCH_MOBILE.fullmatch(national):
+            return Phone("+33" + national, is_mobile=True)
     # Parsing costs more than the rest of a record's normalisation; switchboards repeat.
     return _parsed_phone(raw[:50], region or "FR")
 
