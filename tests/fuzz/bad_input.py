@@ -48,6 +48,11 @@ class Write:
         return self.with_fields()
 
     @property
+    def first_field(self) -> str:
+        """A field to spoil: the first text field, else the body's first key."""
+        return (self.text_fields or tuple(self.body))[0]
+
+    @property
     def open_schema(self) -> bool:
         """Free-form objects (validation input) take any key: unknown fields are findings."""
         return self.kind == "validate"

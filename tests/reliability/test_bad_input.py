@@ -58,7 +58,7 @@ def _nested_arrays(write: Write, settings: Settings) -> bytes:
 
 
 def _nested_in_field(write: Write, settings: Settings) -> bytes:
-    key = (write.text_fields or tuple(write.body))[0]
+    key = write.first_field
     inner = '{"a":' * DEPTH + "1" + "}" * DEPTH
     raw = json.dumps(write.with_fields(**{key: "PLACEHOLDER"}))
     return raw.replace('"PLACEHOLDER"', inner).encode()
@@ -66,7 +66,7 @@ def _nested_in_field(write: Write, settings: Settings) -> bytes:
 
 def _moderately_nested(write: Write, settings: Settings) -> bytes:
     # Parses fine (under the recursion limit) and must still be refused by the schema.
-    key = (write.text_fields or tuple(write.body))[0]
+    key = write.first_field
     raw = json.dumps(write.with_fields(**{key: "PLACEHOLDER"}))
     return raw.replace('"PLACEHOLDER"', "[" * 500 + "]" * 500).encode()
 
@@ -76,7 +76,7 @@ def _latin1(write: Write, settings: Settings) -> bytes:
 
 
 def _invalid_utf8_in_string(write: Write, settings: Settings) -> bytes:
-    key = (write.text_fields or tuple(write.body))[0]
+    key = write.first_field
     raw = json.dumps(write.with_fields(**{key: "PLACEHOLDER"})).encode()
     return raw.replace(b"PLACEHOLDER", b"Mart\xc3\x28in\xff")
 
@@ -138,7 +138,7 @@ async def test_500_nested_arrays_in_a_field_are_refused_and_store_nothing(
 ) -> None:
     # Parses (under the recursion limit), then meets the schema or the field's validator.
     before = await snapshot.counts(session)
-    field = (write.text_fields or tuple(write.body))[0]
+    field = write.first_field
 
     response = await send(client, write, admin, _moderately_nested(write, settings))
 
@@ -156,7 +156,7 @@ async def test_body_over_the_limit_is_a_413_problem_and_stores_nothing(
     write: Write,
 ) -> None:
     before = await snapshot.counts(session)
-    key = (write.text_fields or tuple(write.body))[0]
+    key = write.first_field
     big = json.dumps(write.with_fields(**{key: "x" * settings.max_body_bytes})).encode()
 
     response = await send(client, write, admin, big)
