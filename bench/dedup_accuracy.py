@@ -12,6 +12,8 @@ Reports, per entity and N: pairs compared; pairwise precision / recall / F1 coun
 `duplicate` + `possible` as a match, then `duplicate` alone; pairwise F1 of the clusters;
 wall time of the engine (generation excluded); peak RSS of the run (one process per row,
 generated records included). Recall counts every true pair, including those blocking missed.
+`--census K` prints (to stderr) how many true pairs blocking never compared, then the K
+commonest shapes of the scoring errors: the fields that agreed, by level.
 
 Run: nice python -m bench.dedup_accuracy --sizes 10000 100000 --seed 7
 """
@@ -100,6 +102,7 @@ def run(
     examples: int,
     small_cap: int | None = None,
     workers: int = 1,
+    census: int = 0,
 ) -> dict[str, Any]:
     companies, contacts = generate(n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
@@ -112,14 +115,17 @@ def run(
     loose, strict, compared = Counts(), Counts(), 0
     links: list[tuple[int, int, float]] = []
     shown: Counter[str] = Counter()
+    shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    true_compared = 0
     pairs = candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap))
-    if examples or workers < 2:
+    if examples or census or workers < 2:
         scored = ((i, j, score(views[i], views[j], model, frequencies)) for i, j in pairs)
     else:
         scored = _score_in_processes(pairs, workers, (views, score, model, frequencies))
     for i, j, result in scored:
         compared += 1
         same = truth_ids[i] == truth_ids[j]
+        true_compared += same
         if result.verdict in (Verdict.DUPLICATE, Verdict.POSSIBLE):
             loose.predicted += 1
             loose.correct += same
@@ -132,10 +138,14 @@ def run(
             if kind and shown[kind] < examples:
                 shown[kind] += 1
                 _show(kind, records[i], records[j], result)
+        if census and _error_kind(result.verdict, same):
+            shapes["missed" if same else "false match"][_shape(result)] += 1
     found = clusters(links)
     elapsed = time.perf_counter() - started
     sizes = Counter(truth_ids)
     truth_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
+    if census:
+        _print_census(entity, truth_pairs, true_compared, shapes, census)
     cluster_counts = Counts()
     for members in found:
         by_truth = Counter(truth_ids[m] for m in members)
@@ -210,6 +220,34 @@ def _show(kind: str, a: dict[str, Any], b: dict[str, Any], result: Any) -> None:
     print("    " + "; ".join(found), file=sys.stderr)
 
 
+def _shape(result: Any) -> tuple[str, ...]:
+    """The fields that agreed, by level; civility and job title left out (they rarely decide)."""
+    return tuple(
+        sorted(
+            f"{e.field}={e.level}"
+            for e in result.evidence
+            if e.level and e.level != "else" and e.field not in ("civility", "job_title")
+        )
+    )
+
+
+def _print_census(
+    entity: str,
+    truth_pairs: int,
+    true_compared: int,
+    shapes: Mapping[str, Counter[tuple[str, ...]]],
+    top: int,
+) -> None:
+    out = sys.stderr
+    print(f"== {entity}: {truth_pairs:,} true pairs, {truth_pairs - true_compared:,} "
+          "never compared (blocking)", file=out)  # fmt: skip
+    for kind in ("missed", "false match"):
+        found = shapes.get(kind, Counter())
+        print(f"-- {kind}: {sum(found.values()):,} scored pairs; commonest shapes:", file=out)
+        for shape, count in found.most_common(top):
+            print(f"   {count:7,}  {', '.join(shape) or '(nothing agreed)'}", file=out)
+
+
 def format_row(r: dict[str, Any]) -> str:
     lp, lr, lf = r["loose"]
     sp, sr, sf = r["strict"]
@@ -229,6 +267,9 @@ def main() -> None:
     parser.add_argument("--dup-rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--examples", type=int, default=0, help="print N errors of each kind")
+    parser.add_argument(
+        "--census", type=int, default=0, help="print the K commonest shapes of errors"
+    )
     parser.add_argument(
         "--small-cap",
         type=int,
@@ -254,6 +295,7 @@ def main() -> None:
                     args.examples,
                     args.small_cap,
                     args.workers,
+                    args.census,
                 )
             )
         )
@@ -265,6 +307,7 @@ def main() -> None:
                 [sys.executable, "-m", "bench.dedup_accuracy", "--one", "--entities", entity,
                  "--sizes", str(n), "--dup-rate", str(args.dup_rate), "--seed", str(args.seed),
                  "--examples", str(args.examples), "--workers", str(args.workers),
+                 "--census", str(args.census),
                  *(["--small-cap", str(args.small_cap)] if args.small_cap is not None else [])],
                 check=True, capture_output=True, text=True,
             )  # fmt: skip
