@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Index,
+    PrimaryKeyConstraint,
     String,
     UniqueConstraint,
     func,
@@ -32,7 +33,13 @@ class MatchKey(Base):
     """
 
     __tablename__ = "match_keys"
-    __table_args__ = (Index("ix_match_keys_record", "record_id"),)
+    __table_args__ = (
+        # `blocking` rides in the key so that candidate reads are index-only (migration 0022)
+        PrimaryKeyConstraint(
+            "entity", "key", "record_id", name="pk_match_keys", postgresql_include=["blocking"]
+        ),
+        Index("ix_match_keys_record", "record_id"),
+    )
 
     entity: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
