@@ -10,8 +10,9 @@ from app.dedup.repository import _candidate_sql
 
 
 async def _with_keys(session: AsyncSession) -> None:
-    """50,000 key rows of 5,000 contacts, a third of them terms, visible to every reader
-    once the planner knows it (rolled back with the test)."""
+    """50,000 key rows, ten for each of 5,000 keys, a third of them terms (rolled back with
+    the test). Sequential and bitmap scans are off, as a table this small would otherwise be
+    read whole: the plan then shows the index walk a large base gets."""
     await session.execute(
         text(
             "INSERT INTO match_keys (entity, key, record_id, blocking) "
