@@ -122,8 +122,8 @@ async def caller_for(
         if form_key is None or not form_key.is_active or origin not in form_key.allowed_origins:
             raise FormKeyRefused()
         bucket = "form-ip:" + keyed_hash(ctx.bucket_key, f"{form_key.id}|{ip or 'unknown'}")[:40]
-        hits = await rate_limit.hit(session, bucket, now)
+        tally = await rate_limit.hit(session, bucket, now)
         limit, key_id = form_key.rate_per_ip_per_minute, form_key.id
-    if hits > limit:
-        raise TooManyAttempts(retry_after=rate_limit.retry_after_s(now))
+    if tally.over(limit):
+        raise TooManyAttempts(retry_after=tally.retry_after_s(limit))
     return Principal("form_key", key_id, frozenset({Scope.VALIDATE}))

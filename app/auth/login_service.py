@@ -58,9 +58,10 @@ async def check_ip_rate(
     independent: async_sessionmaker[AsyncSession], ctx: AuthContext, ip: str | None, now: datetime
 ) -> None:
     async with independent.begin() as session:
-        hits = await rate_limit.hit(session, ctx.ip_bucket(ip), now)
-    if hits > ctx.settings.login_rate_per_ip_per_minute:
-        raise TooManyAttempts(retry_after=rate_limit.retry_after_s(now))
+        tally = await rate_limit.hit(session, ctx.ip_bucket(ip), now)
+    limit = ctx.settings.login_rate_per_ip_per_minute
+    if tally.over(limit):
+        raise TooManyAttempts(retry_after=tally.retry_after_s(limit))
 
 
 async def password_grant(

@@ -76,7 +76,7 @@ class ServiceAccount(Base):
 
 
 class RateLimitHit(Base):
-    """Fixed-window counters; the bucket is a keyed hash, never a raw IP."""
+    """Per-minute counters; the bucket is a keyed hash, never a raw IP."""
 
     __tablename__ = "rate_limits"
 

@@ -71,4 +71,5 @@ async def test_ip_rate_limit_answers_429_with_retry_after(committed_url: str) ->
     assert statuses[:3] == [401, 401, 401]
     assert statuses[3] == 429
     assert last.json()["code"] == "auth.too_many_attempts"
-    assert 1 <= int(last.headers["retry-after"]) <= 61
+    # Five hits against a limit of three slide out of the last minute within two minutes.
+    assert 1 <= int(last.headers["retry-after"]) <= 120
