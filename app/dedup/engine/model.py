@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from app.dedup.engine import terms as t
@@ -80,11 +80,12 @@ class MatchModel:
     base_size: int = 100_000
     duplicate_at: float = 0.99
     possible_at: float = 0.5
+    # log2 of the prior odds; set from the two above (read for every pair scored)
+    prior_weight: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def prior_weight(self) -> float:
+    def __post_init__(self) -> None:
         rate = min(self.match_rate / max(self.base_size - 1, 1), 0.5)
-        return math.log2(rate / (1.0 - rate))
+        object.__setattr__(self, "prior_weight", math.log2(rate / (1.0 - rate)))
 
     def default_frequency(self, term: str) -> float:
         frequency, count = self.default_terms.get(term[: term.find(":") + 1], (0.0, 1.0))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from app.dedup.engine import phrases
+
 
 class Verdict(StrEnum):
     DUPLICATE = "duplicate"
@@ -25,7 +27,15 @@ class MatchResult:
     probability: float
     verdict: Verdict
     evidence: tuple[Evidence, ...]
-    reasons: tuple[str, ...]  # human-readable, strongest first
+    entity: str  # "company" | "contact": whose phrases say the evidence
+    rules: tuple[str, ...] = ()  # what decided beyond the weights, said first
+    notes: tuple[str, ...] = ()  # what only the comparison knew, said last
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Human-readable, strongest first. Said when asked, not when scored: a scan scores
+        millions of pairs and keeps a few thousand."""
+        return self.rules + phrases.said(self.entity, self.evidence) + self.notes
 
     def level(self, field: str) -> str | None:
         return next((e.level for e in self.evidence if e.field == field), None)

@@ -33,62 +33,6 @@ _ELSEWHERE = frozenset({"else", "same_department", "same_city_other_postcode",
 # A shared name alone makes two records related only if at most this many records carry it.
 _RARE_NAME_COUNT = 10
 
-_COMPANY_PHRASES = {
-    ("siren", "exact"): "same SIREN",
-    ("siret", "exact"): "same SIRET",
-    ("siret", "else"): "different SIRET",
-    ("name", "exact"): "same name after removing the legal form",
-    ("name", "acronym"): "one name is the acronym of the other",
-    ("name", "same_base"): "same name apart from a branch or activity word",
-    ("name", "same_words"): "same name apart from generic words or word order",
-    ("name", "same_core"): "same name apart from the trade",
-    ("name", "similar_base"): "similar names, one with a branch or activity word",
-    ("name", "else"): "different names",
-    ("legal_form", "else"): "different legal forms",
-    ("domain", "exact"): "same website domain",
-    ("domain", "else"): "different website domains",
-    ("phone", "exact"): "same phone",
-    ("phone", "else"): "different phones",
-    ("address", "same_street"): "same street and postcode",
-    ("address", "same_postcode"): "same postcode",
-    ("address", "same_postcode_other_street"): "same postcode, different street",
-    ("address", "same_city"): "same city",
-    ("address", "same_city_other_street"): "same city, different street",
-    ("address", "same_city_other_postcode"): "same city, different postcode",
-    ("address", "same_department"): "same department",
-    ("address", "else"): "different places",
-    ("country", "else"): "different countries",
-}
-_CONTACT_PHRASES = {
-    ("first_name", "exact"): "same first name",
-    ("first_name", "nickname"): "first names match as nickname and full name",
-    ("first_name", "initials"): "first-name initials match",
-    ("first_name", "shortened"): "one first name is a short form of the other",
-    ("first_name", "similar"): "similar first names",
-    ("first_name", "else"): "different first names",
-    ("last_name", "exact"): "same last name",
-    ("last_name", "same_core"): "last names match apart from particles or a second name",
-    ("last_name", "similar"): "similar last names",
-    ("last_name", "two_typos"): "last names two typos apart",
-    ("last_name", "else"): "different last names",
-    ("personal_email", "exact"): "same personal email",
-    ("personal_email", "same_local"): "same email name at another domain",
-    ("personal_email", "follows_names"): "emails differ as the names do",
-    ("personal_email", "similar_local"): "near-identical email at the same domain",
-    ("personal_email", "numbered_apart"): "same email name numbered apart: another person?",
-    ("personal_email", "else"): "different personal emails",
-    ("mobile", "exact"): "same mobile phone",
-    ("mobile", "else"): "different mobile phones",
-    ("workplace", "same_line"): "same company phone line",
-    ("workplace", "same_company"): "same company",
-    ("workplace", "same_domain"): "same email domain",
-    ("workplace", "else"): "different companies",
-    ("civility", "else"): "different civilities",
-    ("job_title", "exact"): "same job title",
-    ("job_title", "similar"): "similar job titles",
-    ("job_title", "else"): "different job titles",
-}
-
 
 def threshold_verdict(p: float, model: MatchModel) -> Verdict:
     if p >= model.duplicate_at:
@@ -96,11 +40,6 @@ def threshold_verdict(p: float, model: MatchModel) -> Verdict:
     if p >= model.possible_at:
         return Verdict.POSSIBLE
     return Verdict.DISTINCT
-
-
-def _phrases(evidence: tuple[Evidence, ...], table: dict[tuple[str, str], str]) -> list[str]:
-    ranked = sorted((e for e in evidence if e.level), key=lambda e: -abs(e.weight))
-    return [table[e.field, e.level] for e in ranked if (e.field, e.level) in table]
 
 
 def company_result(
@@ -152,11 +91,11 @@ def company_result(
     ):
         verdict = Verdict.RELATED
         rules.append("same website domain and a common name: same group?")
-    phrases = _phrases(evidence, _COMPANY_PHRASES)
+    notes: tuple[str, ...] = ()
     if name_level is not None and name_level.startswith("similar") and left.name and right.name:
         similarity = name_similarity(left.name, right.name)
-        phrases.append(f"names {similarity:.2f} similar after removing the legal form")
-    return MatchResult(p, verdict, evidence, tuple(rules + phrases))
+        notes = (f"names {similarity:.2f} similar after removing the legal form",)
+    return MatchResult(p, verdict, evidence, "company", tuple(rules), notes)
 
 
 def _branch_differs(left: CompanyView, right: CompanyView, name_level: str | None) -> bool:
@@ -201,7 +140,7 @@ def contact_result(
         rules.append("first and last names swapped")
     if (left.email and left.email.is_role) or (right.email and right.email.is_role):
         rules.append("shared mailbox (contact@, info@…) ignored as an identifier")
-    return MatchResult(p, verdict, evidence, tuple(rules + _phrases(evidence, _CONTACT_PHRASES)))
+    return MatchResult(p, verdict, evidence, "contact", tuple(rules))
 
 
 def orient(
