@@ -21,6 +21,7 @@ Run: nice python -m bench.dedup_accuracy --sizes 10000 100000 --seed 7
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import multiprocessing
@@ -118,6 +119,7 @@ def run(
     shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
     true_compared = 0
     pairs = candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap))
+    gc.freeze()  # as a scan's scoring process does once its views are built
     if examples or census or workers < 2:
         scored = ((i, j, score(views[i], views[j], model, frequencies)) for i, j in pairs)
     else:

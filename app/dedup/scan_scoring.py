@@ -9,6 +9,7 @@ scan in a per-process cache (a record comes back as a candidate of several batch
 
 from __future__ import annotations
 
+import gc
 import uuid
 from array import array
 from collections.abc import Mapping, Sequence
@@ -98,6 +99,10 @@ class ViewTable:
             raise ValueError(f"views from {start} expected at {len(self.views)}")
         view = self.spec.view
         self.views.extend(view(fields) for fields in records)
+        # The views live as long as the scan: out of the collector's sight, its full
+        # collections stop walking millions of them while pairs are scored (10 % of the
+        # scoring time on 100k contacts).
+        gc.freeze()
         return len(self.views)
 
     def score(self, left: bytes, right: bytes) -> list[tuple[int, int, engine.MatchResult]]:
