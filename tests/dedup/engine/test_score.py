@@ -1,5 +1,6 @@
 """Scoring: the matching cases a CRM meets, each with its expected verdict and reason."""
 
+import pickle
 import time
 
 import pytest
@@ -321,6 +322,34 @@ def test_evidence_names_every_field_and_null_levels_weigh_nothing() -> None:
     missing = [e for e in result.evidence if e.level is None]
     assert missing and all(e.weight == 0.0 for e in missing)
     assert result.level("name") == "exact"
+
+
+def test_reasons_say_the_rule_first_then_the_heaviest_evidence() -> None:
+    renamed = score_companies(
+        company_view({"name": "Dupont Logistique", "siren": "732829320"}),
+        company_view({"name": "Transports Martin", "siren": "732829320"}),
+        COMPANY_MODEL,
+    )
+    assert renamed.reasons[:2] == ("same SIREN under another name: renamed?", "same SIREN")
+    assert renamed.reasons[-1] == "different names"
+    typo = score_companies(
+        company_view({"name": "Boulangerie Kerbrat", "city": "Brest"}),
+        company_view({"name": "Boulangerie Kerbrot", "city": "Brest"}),
+        COMPANY_MODEL,
+    )
+    assert typo.reasons[-1].startswith("names 0.9")  # what only the comparison knew, last
+
+
+def test_a_result_sent_to_another_process_says_the_same_reasons() -> None:
+    # a scan's scoring processes pickle their results back; reasons are said on demand
+    result = score_contacts(
+        contact_view({"first_name": "Bob", "last_name": "Kerbrat", "email": "b.k@acme.fr"}),
+        contact_view({"first_name": "Robert", "last_name": "Kerbrat", "email": "B.K@acme.fr"}),
+        CONTACT_MODEL,
+    )
+    copy = pickle.loads(pickle.dumps(result))  # noqa: S301 - bytes this test just made
+    assert copy == result
+    assert copy.reasons == result.reasons and "same personal email" in copy.reasons
 
 
 COMPANY_FIELDS = st.fixed_dictionaries(
