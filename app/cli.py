@@ -25,7 +25,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.auth.bootstrap import has_admin
-    from app.core import migrations
+    from app.core import heap, migrations
     from app.main import create_app
 
     with database_url_for(settings) as url:
@@ -33,6 +33,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         if not asyncio.run(has_admin(url)):
             print("No administrator yet: run `crm-dq create-admin --email you@example.fr`")
         app = create_app(settings.model_copy(update={"database_url": url}))
+        heap.settle()
         print(f"crm-dq listening on http://{settings.host}:{settings.port}  (docs: /docs)")
         grace = (
             settings.shutdown_grace_s if args.graceful_timeout is None else args.graceful_timeout

@@ -1,0 +1,28 @@
+"""Before serving, the engine's lazy tables are loaded and the heap frozen."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from app.core import heap
+from app.dedup.engine import tables
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # this test process goes on creating and dropping apps
+
+
+def test_settle_loads_the_tables_then_freezes_what_exists(unfrozen: None) -> None:
+    tables.nicknames.cache_clear()
+    tables.trade_words.cache_clear()
+    heap.settle()
+    assert tables.nicknames.cache_info().currsize == 1
+    assert tables.trade_words.cache_info().currsize == 1
+    assert gc.get_freeze_count() > 10_000
+    frozen = gc.get_freeze_count()
+    assert len(gc.get_objects()) < frozen  # later collections walk only what came after
