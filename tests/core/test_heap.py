@@ -13,8 +13,10 @@ from app.dedup.engine import tables
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()  # this test process goes on creating and dropping apps
+    gc.set_threshold(*thresholds)
 
 
 def test_settle_loads_the_tables_then_freezes_what_exists(unfrozen: None) -> None:
@@ -26,3 +28,4 @@ def test_settle_loads_the_tables_then_freezes_what_exists(unfrozen: None) -> Non
     assert gc.get_freeze_count() > 10_000
     frozen = gc.get_freeze_count()
     assert len(gc.get_objects()) < frozen  # later collections walk only what came after
+    assert gc.get_threshold() == heap.THRESHOLDS
