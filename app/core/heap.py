@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 
 from app.dedup import engine
+from app.dedup.engine import tables
 
 _SAMPLE_CONTACT = {
     "first_name": "Jean-Pierre",
@@ -39,11 +40,23 @@ _SAMPLE_COMPANY = {
 }
 
 
+# every shipped word table, loaded whether or not the samples below happen to need it
+TABLES = (
+    tables.noise_words,
+    tables.trade_words,
+    tables.suffix_words,
+    tables.stop_words,
+    tables.shared_hosts,
+    tables.street_words,
+    tables.nicknames,
+)
 THRESHOLDS = (50_000, 20, 100)  # gc.set_threshold: young, middle, full
 
 
 def settle() -> None:
     """Load what the matching engine loads on first use, then freeze the heap as it is."""
+    for table in TABLES:
+        table()
     contact = engine.contact_view(_SAMPLE_CONTACT)
     company = engine.company_view(_SAMPLE_COMPANY)
     engine.score_contacts(contact, contact, engine.CONTACT_MODEL)
