@@ -30,8 +30,9 @@ class _FieldPlan:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """A model's fields and dependencies laid out for the scoring loop: a scan weighs
-    millions of pairs, and looking the same things up per pair was a third of its cost."""
+    """A model's fields and dependencies laid out for the scoring loop, with the weight of
+    every level that needs no term frequency worked out: a scan weighs millions of pairs
+    under one model, so this is done once, not per pair."""
 
     fields: tuple[_FieldPlan, ...]
     # (given index, given levels, field index, field levels, u floor, group limit)
