@@ -89,7 +89,7 @@ async def erase(
     await _scrub_copies(session, ids, emails | phones)
     for record in group:
         await dedup.forget_record(session, record.id)
-    await PairRepository(session).close_for("contact", ids, "erased")
+    partners = await PairRepository(session).close_for("contact", ids, "erased")
     if mode == "delete":
         await session.execute(delete(ExternalRef).where(ExternalRef.record_id.in_(ids)))
         await session.execute(delete(ConsentEvent).where(ConsentEvent.contact_id.in_(ids)))
@@ -102,7 +102,8 @@ async def erase(
                 setattr(record, name, list(empty) if isinstance(empty, list) else empty)
             record.status, record.anonymised_at, record.provenance = "anonymised", now, {}
     await session.flush()
-    await record_quality.rescore_around(session, "contact", ids)
+    # the erased records (anonymised ones stay) and the partners of the pairs just closed
+    await record_quality.rescore(session, "contact", set(ids) | partners)
     action = "contact.deleted" if mode == "delete" else "contact.anonymized"
     for record_id in ids:
         await audit.record(

@@ -375,6 +375,26 @@ class TestPairsMoveUniqueness:
         left = await quality(client, steward, "contacts", first["id"])
         assert left["dimensions"]["uniqueness"] == 100 and "duplicate:open" not in left["flags"]
 
+    async def test_erasing_a_record_rescores_its_partner(
+        self, client: AsyncClient, steward: dict, auth_headers: Any
+    ) -> None:
+        body = {"first_name": "Anne", "last_name": "Le Bihan", "email": "anne@kerhoas.fr"}
+        first = await create(client, steward, "contacts", body, channel="crm")
+        second = await create(client, steward, "contacts", body, channel="crm")
+        assert (
+            "duplicate:open" in (await quality(client, steward, "contacts", first["id"]))["flags"]
+        )
+        dpo = await auth_headers(role="dpo")
+        erased = await client.post(
+            "/v1/gdpr/erasures", json={"contact_id": second["id"], "mode": "anonymize"},
+            headers=dpo,
+        )  # fmt: skip
+        assert erased.status_code in (200, 201), erased.text
+        left = await quality(client, steward, "contacts", first["id"])
+        assert left["dimensions"]["uniqueness"] == 100 and "duplicate:open" not in left["flags"]
+        gone = await quality(client, steward, "contacts", second["id"])
+        assert gone["status"] == "anonymised" and gone["score"] is None
+
     async def test_merge_and_undo_rescore(self, client: AsyncClient, steward: dict) -> None:
         body = {"first_name": "Anne", "last_name": "Le Bihan", "email": "anne@kerhoas.fr"}
         first = await create(client, steward, "contacts", body, channel="crm")
