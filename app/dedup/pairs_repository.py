@@ -14,15 +14,16 @@ from app.dedup.models import DuplicateCluster, DuplicatePair, MatchKey, TermCoun
 from app.dedup.repository import text_array, uuid_array
 
 # The blocking-key rows of the blocks shared by several records (the term counts hold only
-# those), with the block's size when terms were last counted, sorted bytewise ("C") so that
-# Python compares keys as PostgreSQL sorted them. One sequential pass and one sort: walking
-# the primary key instead fetches every row's heap page at random (4–5× slower at 1M).
+# those), with the block's size when terms were last counted. Any fixed order that keeps a
+# block's rows together will do; the primary keys' own order lets PostgreSQL merge two index
+# scans and stream the first rows at once. (Sorted bytewise instead, a million records
+# meant a sort of four million rows before the first one: 9.1 s in all against 7.3 s.)
 _BLOCK_ROWS = """
-    SELECT k.key COLLATE "C", k.record_id, t.count
+    SELECT k.key, k.record_id, t.count
     FROM match_keys AS k
     JOIN term_counts AS t ON t.entity = k.entity AND t.term = k.key
     WHERE k.entity = $1 AND k.blocking
-    ORDER BY 1
+    ORDER BY k.key, k.record_id
 """
 
 
@@ -192,8 +193,8 @@ class ScanRepository:
         """(key, record id, block size) of every shared block, in key order, `page` rows at
         a time, from a cursor: the session's transaction stays open until the end."""
         connection = await self.session.connection()
-        # Also begins the transaction a cursor lives in. The sort before the first row takes
-        # longer than a request may (13 s at a million records, idle machine).
+        # Also begins the transaction a cursor lives in, which lasts the whole comparing
+        # phase, and a plan with a sort before the first row takes longer than a request may.
         await connection.execute(text("SET LOCAL statement_timeout = 0"))
         raw = (await connection.get_raw_connection()).driver_connection
         assert raw is not None
