@@ -177,32 +177,33 @@ def _tokens(name: str) -> list[_Token]:
     return [t for t in (_Token(m) for m in _TOKEN.finditer(name)) if t.key]
 
 
-def _plausible(tokens: list[_Token], key: str, single_case: bool) -> bool:
+def _plausible(tokens: list[_Token], key: str, name: str) -> bool:
     if key not in _AMBIGUOUS and key not in _STRICT:
         return True
     text = "".join(t.text for t in tokens).strip("()[],;")
     dotted = "." in text.rstrip(".")
     if key in _STRICT:
         return dotted or text.rstrip(".") in CANONICAL_FORMS
-    if single_case or dotted or text.rstrip(".") in CANONICAL_FORMS:
+    if dotted or text.rstrip(".") in CANONICAL_FORMS or _is_single_case(name):
         return True
     return all(ch.isupper() for ch in text if ch.isalpha())
 
 
-def _lookup(tokens: list[_Token], single_case: bool, *, in_name: bool = True) -> str | None:
-    """The canonical form spelled by exactly these tokens, or None."""
+def _lookup(tokens: list[_Token], name: str, *, in_name: bool = True) -> str | None:
+    """The canonical form spelled by exactly these tokens of `name`, or None. (The name's
+    case is read only for the few forms that are also everyday words.)"""
     words = tuple(t.key for t in tokens)
     hyphen_split = tuple(w for t in tokens for w in t.words)
     for candidate in (words, hyphen_split):
         canonical = _BY_WORDS.get(candidate)
         if canonical is not None:
             key = "".join(candidate)
-            return canonical if not in_name or _plausible(tokens, key, single_case) else None
+            return canonical if not in_name or _plausible(tokens, key, name) else None
     # "S A R L", "S.A R.L": a run of one- or two-letter pieces spelling an abbreviation
     if len(tokens) >= 2 and all(len(t.key) <= 2 for t in tokens):
         joined = "".join(words)
         canonical = _BY_LETTERS.get(joined)
-        if canonical is not None and (not in_name or _plausible(tokens, joined, single_case)):
+        if canonical is not None and (not in_name or _plausible(tokens, joined, name)):
             return canonical
     return None
 
@@ -223,20 +224,20 @@ def split_legal_form(name: str) -> tuple[str, str | None]:
     tokens = _tokens(name)
     if len(tokens) < 2:
         return name.strip(), None
-    single_case = _is_single_case(name)
     longest = min(_MAX_WORDS, len(tokens) - 1)
-    for size in range(longest, 0, -1):
-        if not (tokens[-size].may_start() and tokens[-1].may_end()):
+    # most names neither end nor start with a word a form can end or start with
+    for size in range(longest, 0, -1) if tokens[-1].may_end() else ():
+        if not tokens[-size].may_start():
             continue
-        canonical = _lookup(tokens[-size:], single_case)
+        canonical = _lookup(tokens[-size:], name)
         if canonical is not None:
             rest = name[: tokens[-size].start].rstrip(_RIGHT_TRIM)
             if rest:
                 return rest.lstrip(_LEFT_TRIM).strip(), canonical
-    for size in range(longest, 0, -1):
-        if not (tokens[0].may_start() and tokens[size - 1].may_end()):
+    for size in range(longest, 0, -1) if tokens[0].may_start() else ():
+        if not tokens[size - 1].may_end():
             continue
-        canonical = _lookup(tokens[:size], single_case)
+        canonical = _lookup(tokens[:size], name)
         if canonical is not None:
             rest = name[tokens[size - 1].end :].lstrip(_LEFT_TRIM)
             if rest:
@@ -250,7 +251,7 @@ def canonical_legal_form(text: str) -> str | None:
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
     # on its own the text can only mean a form: "spa" in a legal-form field is SpA
-    return _lookup(tokens, single_case=True, in_name=False)
+    return _lookup(tokens, text, in_name=False)
 
 
 def is_legal_form(text: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -18,7 +20,14 @@ def trades_compatible(a: CompanyName, b: CompanyName) -> bool:
 
 def name_similarity(a: CompanyName, b: CompanyName) -> float:
     """0..1 similarity of the names once legal forms and noise words are gone."""
-    return fuzz.token_sort_ratio(a.fingerprint or a.full, b.fingerprint or b.full) / 100.0
+    return _token_sort(a.fingerprint or a.full, b.fingerprint or b.full)
+
+
+# Two fuzzy levels and the verdict's note ask for one pair's similarity in turn: the strings'
+# hashes are cached by Python, so a lookup here costs less than comparing again.
+@lru_cache(maxsize=256)
+def _token_sort(a: str, b: str) -> float:
+    return fuzz.token_sort_ratio(a, b) / 100.0
 
 
 def _similar_bases(a: CompanyName, b: CompanyName) -> bool:

@@ -92,6 +92,7 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across a base: each word is coded once
 def sound(word: str) -> str:
     """A phonetic code for French names: Dupont/Dupond → "dupon", Lefebvre/Lefèvre → "lefevr"."""
     code = word
