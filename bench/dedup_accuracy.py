@@ -7,6 +7,8 @@ tries another cap for the contact kinds it lists) → each candidate pair scored
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
 set → clusters from `duplicate` links. Pairs are scored on `--workers` processes (default:
 one per core, as a scan scores; the views are built once, before the fork, and shared).
+As a scan does, company pairs the screen proves `distinct` (`engine.screen`) are not
+weighed in full; with `--examples` or `--census` every pair is.
 
 Reports, per entity and N: pairs compared; pairwise precision / recall / F1 counting
 `duplicate` + `possible` as a match, then `duplicate` alone; pairwise F1 of the clusters;
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.dedup.engine import keys as blocking
+from app.dedup.engine import screen
 from app.dedup.engine.cluster import clusters
 from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, for_base_size
 from app.dedup.engine.normalise import company_view, contact_view
@@ -52,8 +55,16 @@ ENGINES: dict[str, tuple[Callable[..., Any], ...]] = {
         blocking.company_keys,
         score_companies,
         COMPANY_MODEL,
+        screen.plainly_distinct,
     ),
-    "contacts": (contact_view, contact_terms, blocking.contact_keys, score_contacts, CONTACT_MODEL),
+    "contacts": (
+        contact_view,
+        contact_terms,
+        blocking.contact_keys,
+        score_contacts,
+        CONTACT_MODEL,
+        screen.never_plain,
+    ),
 }
 HEADER = (
     "| entity | N | pairs compared | P (dup+poss) | R (dup+poss) | F1 (dup+poss) "
@@ -107,7 +118,7 @@ def run(
 ) -> dict[str, Any]:
     companies, contacts = generate(n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
-    view_of, terms_of, keys_of, score, base_model = ENGINES[entity]
+    view_of, terms_of, keys_of, score, base_model, plain = ENGINES[entity]
     started = time.perf_counter()
     views = [view_of(r) for r in records]
     frequencies = TermFrequencies.of(terms_of(v) for v in views)
@@ -120,10 +131,13 @@ def run(
     true_compared = 0
     pairs = candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap))
     gc.freeze()  # as a scan's scoring process does once its views are built
-    if examples or census or workers < 2:
+    if examples or census:  # their error shapes need every pair's evidence
         scored = ((i, j, score(views[i], views[j], model, frequencies)) for i, j in pairs)
+    elif workers < 2:
+        scored = ((i, j, _scored(views[i], views[j], score, plain, model, frequencies))
+                  for i, j in pairs)  # fmt: skip
     else:
-        scored = _score_in_processes(pairs, workers, (views, score, model, frequencies))
+        scored = _score_in_processes(pairs, workers, (views, score, plain, model, frequencies))
     for i, j, result in scored:
         compared += 1
         same = truth_ids[i] == truth_ids[j]
@@ -187,9 +201,9 @@ def _batched(pairs: Iterator[tuple[int, int]], size: int = 5_000):
 
 
 def _score_batch(flat: array) -> list[tuple[int, int, Any]]:
-    views, score, model, frequencies = _shared
+    views, score, plain, model, frequencies = _shared
     return [
-        (i, j, _Light(score(views[i], views[j], model, frequencies)))
+        (i, j, _Light.of(_scored(views[i], views[j], score, plain, model, frequencies)))
         for i, j in zip(flat[::2], flat[1::2], strict=True)
     ]
 
@@ -199,8 +213,22 @@ class _Light:
 
     __slots__ = ("probability", "verdict")
 
-    def __init__(self, result: Any) -> None:
-        self.verdict, self.probability = result.verdict, result.probability
+    def __init__(self, verdict: Verdict, probability: float) -> None:
+        self.verdict, self.probability = verdict, probability
+
+    @classmethod
+    def of(cls, result: Any) -> _Light:
+        return result if isinstance(result, _Light) else cls(result.verdict, result.probability)
+
+
+# A pair the screen set aside: `distinct`, its probability known only to be below `possible`.
+_SET_ASIDE = _Light(Verdict.DISTINCT, 0.0)
+
+
+def _scored(left: Any, right: Any, score: Any, plain: Any, model: Any, frequencies: Any) -> Any:
+    if plain(left, right, model, frequencies):
+        return _SET_ASIDE
+    return score(left, right, model, frequencies)
 
 
 def _error_kind(verdict: Verdict, same: bool) -> str | None:

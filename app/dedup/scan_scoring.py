@@ -70,9 +70,13 @@ def score_batch(
         for rid, (version, fields) in work.records.items()
     }
     found = []
+    plain = spec.plainly_distinct
     for left, right in work.pairs:
         if left in views and right in views:
-            result = spec.score(views[left], views[right], model, frequencies)
+            a, b = views[left], views[right]
+            if plain(a, b, model, frequencies):
+                continue
+            result = spec.score(a, b, model, frequencies)
             if result.verdict is not engine.Verdict.DISTINCT:
                 found.append(((left, right), result))
     return found
@@ -107,10 +111,14 @@ class ViewTable:
         lefts.frombytes(left)
         rights.frombytes(right)
         views, score, model, frequencies = self.views, self.spec.score, self.model, self.frequencies
+        plain = self.spec.plainly_distinct
         distinct = engine.Verdict.DISTINCT
         found = []
         for i, j in zip(lefts, rights, strict=True):
-            result = score(views[i], views[j], model, frequencies)
+            a, b = views[i], views[j]
+            if plain(a, b, model, frequencies):
+                continue
+            result = score(a, b, model, frequencies)
             if result.verdict is not distinct:
                 found.append((i, j, result))
         return found

@@ -37,6 +37,8 @@ class EntityEngine:
     terms: Any
     score: Any
     model: engine.MatchModel
+    # (left, right, model, frequencies) → True when the pair can only be `distinct`
+    plainly_distinct: Any
 
 
 ENGINES = {
@@ -46,6 +48,7 @@ ENGINES = {
         engine.contact_terms,
         engine.score_contacts,
         engine.CONTACT_MODEL,
+        engine.screen.never_plain,
     ),
     "company": EntityEngine(
         engine.company_view,
@@ -53,6 +56,7 @@ ENGINES = {
         engine.company_terms,
         engine.score_companies,
         engine.COMPANY_MODEL,
+        engine.screen.plainly_distinct,
     ),
 }
 
@@ -203,7 +207,14 @@ async def lookup(
     frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
     base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])
     model = engine.for_base_size(spec.model, max(base, MIN_BASE_SIZE))
-    scored = [(rid, spec.score(view, other, model, frequencies)) for rid, other in views]
+    weighed = views
+    if not include_distinct:  # the others could only be `distinct`: left out anyway
+        weighed = [
+            (rid, other)
+            for rid, other in views
+            if not spec.plainly_distinct(view, other, model, frequencies)
+        ]
+    scored = [(rid, spec.score(view, other, model, frequencies)) for rid, other in weighed]
     kept = [
         (rid, result)
         for rid, result in scored

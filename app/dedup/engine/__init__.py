@@ -9,6 +9,7 @@ entry-time lookup (one record against its candidates) and the batch scan.
     result = score_companies(left, right, model, term_frequencies)
 """
 
+from app.dedup.engine import screen
 from app.dedup.engine.cluster import clusters
 from app.dedup.engine.keys import bounded_keys, company_keys, contact_keys
 from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, MatchModel, for_base_size
@@ -38,4 +39,5 @@ __all__ = [
     "for_base_size",
     "score_companies",
     "score_contacts",
+    "screen",
 ]
