@@ -4,8 +4,9 @@ Loads N contacts (and N/10 companies) from the seeded generator straight into an
 PostgreSQL (records and their blocking keys, as a write would store them), recounts term
 frequencies as a scan does, then times `POST /v1/duplicates/lookup` for probes drawn from
 the generated records (so most have a stored twin) from 1 and 4 concurrent callers.
+`--entity company` looks companies up instead, among the N/10 stored.
 
-Run: python -m bench.dedup_lookup --contacts 100000 [--probes 500]
+Run: python -m bench.dedup_lookup --contacts 100000 [--probes 500] [--entity company]
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ CONTACT_FIELDS = ("civility", "first_name", "last_name", "email", "phone", "job_
 COMPANY_FIELDS = ("name", "siren", "siret", "website", "phone", "street", "postcode", "city")
 
 
-async def load(url: str, n: int, seed: int) -> list[dict[str, Any]]:
+async def load(url: str, n: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     companies, contacts = generate(max(n // 10, 100), n, 0.05, seed)
     engine = create_async_engine(url)
     company_ids = {c["id"]: uuid.uuid4() for c in companies}
@@ -81,34 +82,39 @@ async def load(url: str, n: int, seed: int) -> list[dict[str, Any]]:
         f"loaded {len(contacts):,} contacts and {len(companies):,} companies "
         f"in {time.perf_counter() - started:.0f} s"
     )
-    return contacts
+    return companies, contacts
 
 
-async def load_once(url: str, n: int, seed: int, *, probes: bool = True) -> list[dict[str, Any]]:
+async def load_once(
+    url: str, n: int, seed: int, *, probes: bool = True, entity: str = "contact"
+) -> list[dict[str, Any]]:
     """Load N contacts unless the database already holds them (DATABASE_URL reused between
-    benchmarks: a million records take minutes to load). The generated contacts are returned
-    to draw probes from; `probes=False` (a scan) skips generating them again when reused."""
+    benchmarks: a million records take minutes to load). The generated records of `entity`
+    are returned to draw probes from; `probes=False` (a scan) skips generating them again
+    when reused."""
+    pick = 0 if entity == "company" else 1
     engine = create_async_engine(url)
     async with engine.connect() as conn:
         stored = (await conn.exec_driver_sql("SELECT count(*) FROM contacts")).scalar_one()
     await engine.dispose()
     if stored == 0:
-        return await load(url, n, seed)
+        return (await load(url, n, seed))[pick]
     if stored != n:
         raise SystemExit(f"the database holds {stored:,} contacts, not {n:,}")
     print(f"reusing the {stored:,} contacts already loaded")
-    return generate(max(n // 10, 100), n, 0.05, seed)[1] if probes else []
+    return generate(max(n // 10, 100), n, 0.05, seed)[pick] if probes else []
 
 
-async def timed(port: int, token: str, probes: list[dict[str, Any]], callers: int) -> list[float]:
+async def timed(
+    port: int, token: str, probes: list[dict[str, Any]], callers: int, entity: str = "contact"
+) -> list[float]:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    fields = COMPANY_FIELDS if entity == "company" else CONTACT_FIELDS
     requests = [
         request_bytes(
             "POST",
             "/v1/duplicates/lookup",
-            json.dumps(
-                {"entity": "contact", "record": {f: probe.get(f) for f in CONTACT_FIELDS}}
-            ).encode(),
+            json.dumps({"entity": entity, "record": {f: probe.get(f) for f in fields}}).encode(),
             headers,
         )
         for probe in probes
@@ -126,22 +132,25 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--probes", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--entity", choices=("contact", "company"), default="contact")
     args = parser.parse_args()
+    entity = args.entity
     with migrated_database() as url:
-        contacts = asyncio.run(load_once(url, args.contacts, args.seed))
-        probes = random.Random(args.seed).sample(contacts, min(args.probes, len(contacts)))
+        records = asyncio.run(load_once(url, args.contacts, args.seed, entity=entity))
+        probes = random.Random(args.seed).sample(records, min(args.probes, len(records)))
         with running_server({"DATABASE_URL": url, "CRMDQ_EMBEDDED_WORKER": "false"}) as port:
             token = client_token(port, url, "duplicates:read")
-            asyncio.run(timed(port, token, probes[:50], 1))  # warm-up
+            asyncio.run(timed(port, token, probes[:50], 1, entity))  # warm-up
             rows = []
             for callers in (1, 4):
-                samples = asyncio.run(timed(port, token, probes, callers))
+                samples = asyncio.run(timed(port, token, probes, callers, entity))
                 rows.append((callers, samples))
-    print("| contacts stored | callers | lookups | median ms | p95 ms | p99 ms |")
+    stored = len(records) if entity == "company" else args.contacts
+    print(f"| {entity} records stored | callers | lookups | median ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
     for callers, samples in rows:
         print(
-            f"| {args.contacts:,} | {callers} | {len(samples)} | {pct(samples, 50):.1f} | "
+            f"| {stored:,} | {callers} | {len(samples)} | {pct(samples, 50):.1f} | "
             f"{pct(samples, 95):.1f} | {pct(samples, 99):.1f} |"
         )
 

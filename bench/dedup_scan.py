@@ -1,11 +1,11 @@
-"""A full duplicate scan of N stored contacts, as a user starts it: through the API, run by a
-`crm-dq worker` process.
+"""A full duplicate scan of the stored contacts or companies, as a user starts it: through
+the API, run by a `crm-dq worker` process.
 
 Loads N generated contacts (and N/10 companies) with their keys as `bench.dedup_lookup`
 does, starts the API (no embedded worker) and one worker process, posts
-`POST /v1/duplicates/scans {"entity": "contact"}`, follows the job until it ends, and reports
-the wall time, the throughput, the pairs stored and the peak RSS (VmHWM) of the worker and its
-scoring processes, summed.
+`POST /v1/duplicates/scans {"entity": …}`, follows the job until it ends, and reports the
+wall time, the throughput, the pairs stored and the peak RSS (VmHWM) of the worker and its
+scoring processes, summed. `--entity company` scans the N/10 companies of the same base.
 
 Run: python -m bench.dedup_scan --contacts 100000 (DATABASE_URL: reuse a loaded database)
 """
@@ -52,12 +52,16 @@ def _children(pid: int) -> list[int]:
 
 
 def follow(
-    port: int, token: str, worker: subprocess.Popen[bytes], path: str = "/v1/duplicates/scans"
+    port: int,
+    token: str,
+    worker: subprocess.Popen[bytes],
+    path: str = "/v1/duplicates/scans",
+    entity: str = "contact",
 ) -> tuple[dict, float, float]:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
         started = time.perf_counter()
-        answer = client.post(path, json={"entity": "contact"})
+        answer = client.post(path, json={"entity": entity})
         answer.raise_for_status()
         job_id = answer.json()["job_id"]
         peak = 0.0
@@ -81,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--entity", choices=("contact", "company"), default="contact")
     parser.add_argument(
         "--rescore-first",
         action="store_true",
@@ -108,7 +113,7 @@ def main() -> None:
                     rescored, took, _ = follow(port, token, worker, "/v1/quality/rescore")
                     print(f"rescore {rescored['status']}: {args.contacts:,} contacts in "
                           f"{took:.0f} s ({args.contacts / took:,.0f}/s)")  # fmt: skip
-                job, seconds, peak = follow(port, token, worker)
+                job, seconds, peak = follow(port, token, worker, entity=args.entity)
             finally:
                 worker.send_signal(signal.SIGINT)
                 worker.wait(timeout=60)
@@ -116,13 +121,14 @@ def main() -> None:
         raise SystemExit(f"scan {job['status']}: {job.get('error')}")
     result = job["result"]
     verdicts = result["by_verdict"]
+    scanned = args.contacts if args.entity == "contact" else max(args.contacts // 10, 100)
     print(
-        "| contacts stored | scan s | records/s | pairs stored | duplicate | possible "
-        "| related | peak RSS MB, worker + scoring processes |"
+        f"| {args.entity} records stored | scan s | records/s | pairs stored | duplicate "
+        "| possible | related | peak RSS MB, worker + scoring processes |"
     )
     print("|---|---|---|---|---|---|---|---|")
     print(
-        f"| {args.contacts:,} | {seconds:.0f} | {args.contacts / seconds:,.0f} | "
+        f"| {scanned:,} | {seconds:.0f} | {scanned / seconds:,.0f} | "
         f"{result['pairs_stored']:,} | {verdicts.get('duplicate', 0):,} | "
         f"{verdicts.get('possible', 0):,} | {verdicts.get('related', 0):,} | {peak:.0f} |"
     )

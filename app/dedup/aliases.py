@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import any_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -14,6 +15,7 @@ from app.auth.principal import Principal
 from app.core.errors import Conflict, DomainError, NotFound
 from app.dedup.engine.names import company_name
 from app.dedup.models import CompanyAlias
+from app.dedup.repository import text_array
 
 Kind = Literal["acronym", "former_name", "trade_name"]
 Source = Literal["manual", "rename", "merge"]
@@ -42,7 +44,14 @@ class AliasUnusable(DomainError):
 
 def key_of(name: object) -> str:
     """The form two spellings of one name share ("I.B.M", "i b m" → "ibm")."""
-    return company_name(name).compact if isinstance(name, str) else ""
+    return _key(name) if isinstance(name, str) else ""
+
+
+# A company lookup reads its candidates' names through here, and the same firms come back
+# as candidates of lookup after lookup.
+@lru_cache(maxsize=1 << 16)
+def _key(name: str) -> str:
+    return company_name(name).compact
 
 
 async def canonical_names(session: AsyncSession, names: Iterable[object]) -> dict[str, str]:
@@ -52,7 +61,7 @@ async def canonical_names(session: AsyncSession, names: Iterable[object]) -> dic
         return {}
     rows = await session.execute(
         select(CompanyAlias.alias_key, CompanyAlias.canonical).where(
-            CompanyAlias.alias_key.in_(keys)
+            CompanyAlias.alias_key == any_(text_array(keys))  # one parameter, not hundreds
         )
     )
     return {key: canonical for key, canonical in rows.all()}

@@ -34,7 +34,9 @@ class _Bound:
     disagree: tuple[float, ...]
 
 
-_bounds: dict[tuple[int, int, int], tuple[MatchModel, _Bound | None]] = {}
+# by (the model's fields, its prior, the base's size): a lookup makes its model anew for
+# every call (`for_base_size`), with the same fields and, mostly, the same base
+_bounds: dict[tuple[int, int, float, int], tuple[object, object, _Bound | None]] = {}
 
 
 def plainly_distinct(
@@ -83,14 +85,14 @@ def _needed(model: MatchModel) -> float:
 
 
 def _bound(model: MatchModel, total: int) -> _Bound | None:
-    key = (id(model), model.base_size, total)
+    key = (id(model.fields), id(model.dependencies), model.prior_weight, total)
     known = _bounds.get(key)
-    if known is not None and known[0] is model:
-        return known[1]
+    if known is not None and known[0] is model.fields and known[1] is model.dependencies:
+        return known[2]
     bound = _compute(model, total)
-    if len(_bounds) > 64:  # a handful of models live at once; never let this grow
+    if len(_bounds) > 256:  # bases grow a record at a time: never let this grow with them
         _bounds.clear()
-    _bounds[key] = (model, bound)
+    _bounds[key] = (model.fields, model.dependencies, bound)
     return bound
 
 
