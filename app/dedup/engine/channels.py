@@ -25,12 +25,18 @@ _TWO_LABEL_SUFFIXES = frozenset(
     {"co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.nz", "co.jp",
      "com.br", "co.za", "com.cn", "com.mx", "co.in", "asso.fr", "gouv.fr", "nom.fr", "com.tr"}
 )  # fmt: skip
+_SPACE = re.compile(r"\s")  # what str.isspace() calls a space, as the re module does
 _CITY_NOISE = re.compile(r"^(\d+(e|er|eme)?|cedex|arrondissement)$")  # "Paris 15e Cedex 08"
 
 
 def country(raw: object) -> str | None:
     """ISO 3166 alpha-2 code ("France", "fra", "FR" → "FR"), None when unknown."""
-    return to_alpha2(raw[:MAX_INPUT]) if isinstance(raw, str) else None
+    return _alpha2(raw[:MAX_INPUT]) if isinstance(raw, str) else None
+
+
+@lru_cache(maxsize=1024)  # a base writes its countries a handful of ways
+def _alpha2(text: str) -> str | None:
+    return to_alpha2(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +105,7 @@ def email(raw: object) -> Email | None:
     text = raw.strip().lower()[:MAX_INPUT]
     local, at, host = text.rpartition("@")
     local = local.split("+", 1)[0].strip()
-    if not at or not local or any(ch.isspace() or ch == "@" for ch in local):
+    if not at or not local or "@" in local or _SPACE.search(local):
         return None
     # a malformed domain still tells two copies of one address apart from other addresses
     domain = registrable_domain(host) or (host if "." in host.strip(".") else None)

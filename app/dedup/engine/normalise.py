@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
@@ -40,6 +41,11 @@ __all__ = [
 ]
 
 _GENDER = {"M.": "m", "Mme": "f"}  # Dr, Pr, Me say nothing about it
+
+
+@lru_cache(maxsize=1024)  # a base writes its civilities a handful of ways
+def _gender(civility: str) -> str | None:
+    return _GENDER.get(canonical_civility(civility) or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +141,7 @@ def contact_view(fields: Mapping[str, object]) -> ContactView:
     return ContactView(
         first_name=first,
         last_name=last,
-        civility=_GENDER.get(canonical_civility(_text(fields, "civility")) or ""),
+        civility=_gender(_text(fields, "civility")),
         email=mail,
         personal_email=mail if mail and not mail.is_role else None,
         mobile=number.e164 if number and number.is_mobile else None,
