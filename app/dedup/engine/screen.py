@@ -34,8 +34,8 @@ class _Bound:
     disagree: tuple[float, ...]
 
 
-# by (the model's fields, its prior, the base's size): a lookup makes its model anew for
-# every call (`for_base_size`), with the same fields and, mostly, the same base
+# by the model's fields and dependencies, its prior and the base's size: a lookup makes its
+# model anew for every call (`for_base_size`), with the same fields and, mostly, base
 _bounds: dict[tuple[int, int, float, int], tuple[object, object, _Bound | None]] = {}
 
 
