@@ -70,14 +70,10 @@ def score_batch(
         for rid, (version, fields) in work.records.items()
     }
     found = []
-    plain = spec.plainly_distinct
     for left, right in work.pairs:
         if left in views and right in views:
-            a, b = views[left], views[right]
-            if plain(a, b, model, frequencies):
-                continue
-            result = spec.score(a, b, model, frequencies)
-            if result.verdict is not engine.Verdict.DISTINCT:
+            result = spec.unless_distinct(views[left], views[right], model, frequencies)
+            if result is not None:
                 found.append(((left, right), result))
     return found
 
@@ -110,16 +106,12 @@ class ViewTable:
         lefts, rights = array("i"), array("i")
         lefts.frombytes(left)
         rights.frombytes(right)
-        views, score, model, frequencies = self.views, self.spec.score, self.model, self.frequencies
-        plain = self.spec.plainly_distinct
-        distinct = engine.Verdict.DISTINCT
+        views, model, frequencies = self.views, self.model, self.frequencies
+        unless_distinct = self.spec.unless_distinct
         found = []
         for i, j in zip(lefts, rights, strict=True):
-            a, b = views[i], views[j]
-            if plain(a, b, model, frequencies):
-                continue
-            result = score(a, b, model, frequencies)
-            if result.verdict is not distinct:
+            result = unless_distinct(views[i], views[j], model, frequencies)
+            if result is not None:
                 found.append((i, j, result))
         return found
 

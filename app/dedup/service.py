@@ -40,6 +40,20 @@ class EntityEngine:
     # (left, right, model, frequencies) → True when the pair can only be `distinct`
     plainly_distinct: Any
 
+    def unless_distinct(
+        self,
+        left: Any,
+        right: Any,
+        model: engine.MatchModel,
+        frequencies: engine.TermFrequencies | None,
+    ) -> engine.MatchResult | None:
+        """The pair's result, or None when it is `distinct` (without weighing it when it can
+        only be): what a scan stores and a lookup answers."""
+        if self.plainly_distinct(left, right, model, frequencies):
+            return None
+        result = self.score(left, right, model, frequencies)
+        return None if result.verdict is engine.Verdict.DISTINCT else result
+
 
 ENGINES = {
     "contact": EntityEngine(
@@ -207,19 +221,14 @@ async def lookup(
     frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
     base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])
     model = engine.for_base_size(spec.model, max(base, MIN_BASE_SIZE))
-    weighed = views
-    if not include_distinct:  # the others could only be `distinct`: left out anyway
-        weighed = [
-            (rid, other)
+    if include_distinct:
+        kept = [(rid, spec.score(view, other, model, frequencies)) for rid, other in views]
+    else:
+        kept = [
+            (rid, result)
             for rid, other in views
-            if not spec.plainly_distinct(view, other, model, frequencies)
+            if (result := spec.unless_distinct(view, other, model, frequencies)) is not None
         ]
-    scored = [(rid, spec.score(view, other, model, frequencies)) for rid, other in weighed]
-    kept = [
-        (rid, result)
-        for rid, result in scored
-        if include_distinct or result.verdict is not engine.Verdict.DISTINCT
-    ]
     kept.sort(key=lambda pair: pair[1].probability, reverse=True)
     capped = sum(1 for k in keys if k not in chosen and sizes.get(k, 0) > 0)
     return Lookup(kept[:limit], len(views), len(chosen), capped)
