@@ -34,8 +34,13 @@ CONTACT_FIELDS = ("civility", "first_name", "last_name", "email", "phone", "job_
 COMPANY_FIELDS = ("name", "siren", "siret", "website", "phone", "street", "postcode", "city")
 
 
+def companies_beside(contacts: int) -> int:
+    """How many companies are stored beside N contacts."""
+    return max(contacts // 10, 100)
+
+
 async def load(url: str, n: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    companies, contacts = generate(max(n // 10, 100), n, 0.05, seed)
+    companies, contacts = generate(companies_beside(n), n, 0.05, seed)
     engine = create_async_engine(url)
     company_ids = {c["id"]: uuid.uuid4() for c in companies}
     started = time.perf_counter()
@@ -102,7 +107,7 @@ async def load_once(
     if stored != n:
         raise SystemExit(f"the database holds {stored:,} contacts, not {n:,}")
     print(f"reusing the {stored:,} contacts already loaded")
-    return generate(max(n // 10, 100), n, 0.05, seed)[pick] if probes else []
+    return generate(companies_beside(n), n, 0.05, seed)[pick] if probes else []
 
 
 async def timed(

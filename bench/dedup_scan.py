@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.dedup_lookup import load_once
+from bench.dedup_lookup import companies_beside, load_once
 from bench.server import client_token, migrated_database, running_server
 
 
@@ -121,7 +121,7 @@ def main() -> None:
         raise SystemExit(f"scan {job['status']}: {job.get('error')}")
     result = job["result"]
     verdicts = result["by_verdict"]
-    scanned = args.contacts if args.entity == "contact" else max(args.contacts // 10, 100)
+    scanned = args.contacts if args.entity == "contact" else companies_beside(args.contacts)
     print(
         f"| {args.entity} records stored | scan s | records/s | pairs stored | duplicate "
         "| possible | related | peak RSS MB, worker + scoring processes |"
