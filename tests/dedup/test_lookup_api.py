@@ -89,6 +89,27 @@ async def test_company_lookup_and_stored_duplicates(client: AsyncClient, steward
     assert [m["id"] for m in of_ibm["matches"]] == [dotted]
 
 
+async def test_a_company_name_typed_alone_is_suggested_not_blocked(
+    client: AsyncClient, steward: dict
+) -> None:
+    ibm = await store(client, steward, "companies", {"name": "IBM", "siren": "732829320"})
+    found = await lookup(client, steward, "company", {"name": "I.B.M"})
+    assert [(m["id"], m["verdict"]) for m in found["matches"]] == [(ibm, "possible")]
+    assert "same name and nothing else to compare: worth a look" in found["matches"][0]["reasons"]
+    branch = await lookup(client, steward, "company", {"name": "IBM France"})
+    assert all(m["verdict"] != "possible" for m in branch["matches"])
+    abroad = {"name": "Kerbrat Analytics", "country": "US"}
+    stored = await store(client, steward, "companies", abroad)
+    form = await client.post(
+        "/v1/companies",
+        params={"channel": "form"},
+        json=abroad | {"name": "KERBRAT ANALYTICS INC"},
+        headers=steward,
+    )
+    assert form.status_code == 201, form.text
+    assert [m["id"] for m in form.json()["possible_duplicates"]] == [stored]
+
+
 async def test_unrelated_records_are_not_matched(client: AsyncClient, steward: dict) -> None:
     await store(
         client,

@@ -3,7 +3,9 @@
 Companies: a shared SIRET is one establishment; a shared SIREN is one company even renamed,
 unless the SIRETs differ (another establishment: related); different SIRENs are different
 legal entities (at most related); "IBM" and "IBM France" are related, not duplicates; a
-website shared by a group links nobody on its own.
+website shared by a group links nobody on its own; two records that hold nothing but a rare
+name in common ("IBM" typed alone on a form, "I.B.M" stored with no address) are `possible`,
+however low their probability, since nothing else could tell them apart.
 Contacts: a name, a switchboard and a company in common are what colleagues and relatives
 share, so without a personal identifier agreeing (personal email, mobile) a pair is at most
 `possible`.
@@ -32,6 +34,9 @@ _ELSEWHERE = frozenset({"else", "same_department", "same_city_other_postcode",
                         "same_city_other_street", "same_postcode_other_street"})  # fmt: skip
 # A shared name alone makes two records related only if at most this many records carry it.
 _RARE_NAME_COUNT = 10
+# Fields that could tell two records of one name apart; name, legal form and country cannot.
+_TELLING = ("siren", "siret", "domain", "phone", "address")
+_ALIKE_OR_UNKNOWN = frozenset({None, "exact"})
 
 
 def threshold_verdict(p: float, model: MatchModel) -> Verdict:
@@ -91,6 +96,19 @@ def company_result(
     ):
         verdict = Verdict.RELATED
         rules.append("same website domain and a common name: same group?")
+    elif (
+        verdict is Verdict.DISTINCT
+        and name_level in _STRONG_NAME
+        and all(level[f] is None for f in _TELLING)
+        and level["legal_form"] in _ALIKE_OR_UNKNOWN
+        and level["country"] in _ALIKE_OR_UNKNOWN
+        and _name_is_rare(evidence, model)
+    ):
+        # The prior keeps a name alone below `possible` in any base of size (it must: most
+        # of a name's weight is the chance that another firm carries it), yet with nothing
+        # else on one side to compare, only a person can tell: worth a look, not a block.
+        verdict = Verdict.POSSIBLE
+        rules.append("same name and nothing else to compare: worth a look")
     notes: tuple[str, ...] = ()
     if name_level is not None and name_level.startswith("similar") and left.name and right.name:
         similarity = name_similarity(left.name, right.name)

@@ -76,6 +76,24 @@ COMPANY_CASES = [
     pytest.param({"name": "Garage du Centre", "city": "Lyon"},
                  {"name": "Garage du Centre", "city": "Brest"},
                  {X}, "different places", id="generic-name-elsewhere"),
+    # a name typed alone (a web form, a bare import): nothing but a person can tell them apart
+    pytest.param({"name": "IBM"}, {"name": "I.B.M"},
+                 {P}, "nothing else to compare", id="name-alone-dotted-acronym"),
+    pytest.param({"name": "Société Générale"}, {"name": "SOCIETE GENERALE SA"},
+                 {P}, "nothing else to compare", id="name-alone-legal-form-and-accents"),
+    pytest.param({"name": "BNP"}, {"name": "Banque Nationale de Paris"},
+                 {P}, "nothing else to compare", id="name-alone-acronym"),
+    pytest.param({"name": "Kerbrat Conseil"},
+                 {"name": "KERBRAT CONSEIL", "siren": "732829320", "city": "Brest",
+                  "phone": SWITCHBOARD, "website": "kerbrat-conseil.fr"},
+                 {P}, "nothing else to compare", id="name-alone-against-a-full-record"),
+    pytest.param({"name": "Siemens GmbH", "country": "DE"}, {"name": "Siemens AG", "country": "DE"},
+                 {X}, "different legal forms", id="name-alone-other-legal-form"),
+    pytest.param({"name": "Kerbrat Conseil", "country": "FR"},
+                 {"name": "Kerbrat Conseil", "country": "BE"},
+                 {X}, "same name after removing the legal form", id="name-alone-other-country"),
+    pytest.param({"name": "Kerbrat Conseil"}, {"name": "Kerbrak Conseil"},
+                 {X}, "similar", id="name-alone-typo-is-too-little"),
 ]  # fmt: skip
 
 
@@ -288,6 +306,17 @@ def test_a_rare_surname_is_stronger_evidence_than_a_common_one() -> None:
         r: next(e.weight for e in r.evidence if e.field == "last_name") for r in (martin, kerbrat)
     }
     assert weight[kerbrat] > weight[martin] + 5
+
+
+def test_a_common_name_alone_is_not_worth_a_look() -> None:
+    """ "Boulangerie Martin" typed alone matches dozens of bakeries: no `possible` for each."""
+    a = company_view({"name": "Boulangerie Martin"})
+    b = company_view({"name": "BOULANGERIE MARTIN"})
+    rare = TermFrequencies.of([company_terms(a), company_terms(b)])
+    common = TermFrequencies.of([company_terms(a)] * 60 + [company_terms(b)])
+    model = for_base_size(COMPANY_MODEL, 100_000)
+    assert score_companies(a, b, model, TermFrequencies(rare.counts, 100_000)).verdict is P
+    assert score_companies(a, b, model, TermFrequencies(common.counts, 100_000)).verdict is X
 
 
 def test_a_rare_company_word_is_stronger_than_a_trade() -> None:
