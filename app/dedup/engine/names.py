@@ -52,12 +52,14 @@ class CompanyName:
 
 
 def _expand(words: list[str]) -> list[str]:
+    singular = tables.generic_singulars()
     out = []
     for i, word in enumerate(words):
         if word == "ste":  # "Sté Dupont" is a company, "Ste Marie" a saint
             out.append("societe" if i == 0 else "sainte")
         else:
-            out.append(_ABBREVIATIONS.get(word, word))
+            word = _ABBREVIATIONS.get(word, word)
+            out.append(singular.get(word, word))
     return out
 
 

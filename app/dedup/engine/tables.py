@@ -36,6 +36,25 @@ def trade_words() -> frozenset[str]:
 
 
 @cache
+def generic_singulars() -> Mapping[str, str]:
+    """Plural → singular of the trade and noise words ("laboratoires" → "laboratoire",
+    "bureaux" → "bureau"), so one firm written both ways keeps one name key."""
+    words = trade_words() | noise_words()
+    plural: dict[str, str] = {}
+    for word in sorted(words):
+        if word[-1] in "sx" and word[:-1] in words:
+            plural[word] = word[:-1]
+            continue
+        if word[-1] not in "sx":
+            plural.setdefault(word + "s", word)
+        if word.endswith("au"):
+            plural.setdefault(word + "x", word)
+        if word.endswith("al"):
+            plural.setdefault(word[:-2] + "aux", word)
+    return MappingProxyType(plural)
+
+
+@cache
 def suffix_words() -> frozenset[str]:
     return _word_set("suffix_words.txt")
 

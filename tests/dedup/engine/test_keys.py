@@ -39,6 +39,10 @@ def _contact(**fields: object) -> frozenset[str]:
         ),
         pytest.param({"name": "Dupont SAS"}, {"name": "DUPONT S.A.S."}, id="legal-form"),
         pytest.param({"name": "Ets Dupont"}, {"name": "Dupont"}, id="noise-word"),
+        pytest.param({"name": "Laboratoires Servier"}, {"name": "Servier"}, id="plural-trade"),
+        pytest.param(
+            {"name": "Établissements Kerbrat"}, {"name": "Etablissement Kerbrat"}, id="plural-noise"
+        ),
         pytest.param({"name": "Dupont Logistique"}, {"name": "Dupont Logistiqe"}, id="typo"),
         pytest.param(
             {"name": "Renamed", "siren": "732829320"},

@@ -30,7 +30,13 @@ COMPANY_KEYS = [
     pytest.param(
         "Centre Technique des Matériaux", "centre technique des materiaux", id="complement"
     ),
-    pytest.param("Ets Dupont", "etablissements dupont", id="abbreviated-noise-word"),
+    pytest.param("Ets Dupont", "etablissement dupont", id="abbreviated-noise-word"),
+    pytest.param("Établissements Dupont", "etablissement dupont", id="plural-noise-word"),
+    pytest.param("Laboratoires Servier", "laboratoire servier", id="plural-trade-word"),
+    pytest.param("Bureaux Kerbrat", "bureau kerbrat", id="plural-in-x"),
+    pytest.param("Centres Médicaux Kerbrat", "centres medical kerbrat", id="plural-in-aux"),
+    pytest.param("Pompes Funèbres Kerbrat", "pompes funebres kerbrat", id="plural-only-word"),
+    pytest.param("Dupont Transports", "dupont", id="plural-activity-suffix"),
     pytest.param("St-Gobain", "saint gobain", id="saint-abbreviation"),
     pytest.param("L'Oréal", "l oreal", id="apostrophe"),
     pytest.param("\u0130stanbul Lojistik", "istanbul lojistik", id="dotted-capital-I"),

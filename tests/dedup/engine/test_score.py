@@ -76,6 +76,9 @@ COMPANY_CASES = [
     pytest.param({"name": "Garage du Centre", "city": "Lyon"},
                  {"name": "Garage du Centre", "city": "Brest"},
                  {X}, "different places", id="generic-name-elsewhere"),
+    pytest.param({"name": "Laboratoires Servier", "city": "Suresnes", "phone": SWITCHBOARD},
+                 {"name": "Servier", "city": "Suresnes", "phone": SWITCHBOARD},
+                 MATCH, "same name apart from the trade", id="plural-trade-word-left-out"),
     # a name typed alone (a web form, a bare import): nothing but a person can tell them apart
     pytest.param({"name": "IBM"}, {"name": "I.B.M"},
                  {P}, "nothing else to compare", id="name-alone-dotted-acronym"),
