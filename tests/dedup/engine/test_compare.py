@@ -86,6 +86,8 @@ def test_address_levels(a: tuple, b: tuple, level: str | None) -> None:
     ("field", "a", "b", "level"),
     [
         pytest.param("first_name", "Robert", "Bob", "nickname", id="nickname"),
+        pytest.param("first_name", "Katherine", "Kate", "nickname", id="english-spelling"),
+        pytest.param("first_name", "Grégoire", "Greg", "nickname", id="french-short-form"),
         pytest.param("first_name", "Jean-Pierre", "J-P", "nickname", id="initials-in-table"),
         pytest.param("first_name", "Sylvie", "S.", "initials", id="initial"),
         pytest.param("first_name", "Isabelle", "Isabelel", "similar", id="typo"),

@@ -106,6 +106,8 @@ def test_acronym_variants_cover_what_people_write() -> None:
         pytest.param("JEAN-PIERRE", "jeanpierre", {"jeanpierre"}, id="capitals"),
         pytest.param("Bob", "bob", {"robert"}, id="english-nickname"),
         pytest.param("Manu", "manu", {"emmanuel", "emmanuelle"}, id="french-nickname"),
+        pytest.param("Flo", "flo", {"florence", "florian"}, id="shared-short-form"),
+        pytest.param("Kate", "kate", {"catherine", "katherine", "kathleen"}, id="two-spellings"),
         pytest.param("Éloïse", "eloise", {"eloise"}, id="accents"),
     ],
 )
