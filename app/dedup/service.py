@@ -243,7 +243,9 @@ async def _frequencies(
     counts, total = await repo.term_counts_and_base(entity, terms)
     if not total:
         return None  # counts never refreshed: the model's default frequencies apply
-    return engine.TermFrequencies(counts, total)
+    # Over the same base size as the model's prior, as a scan does: in a base of four
+    # records, "IBM" on three of them is not a name three firms in four carry.
+    return engine.TermFrequencies(counts, max(total, MIN_BASE_SIZE))
 
 
 async def refresh_terms(session: AsyncSession, entity: str) -> int:

@@ -7,6 +7,7 @@ from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.dedup import service
 from app.dedup.models import MatchKey
 
 
@@ -108,6 +109,25 @@ async def test_a_company_name_typed_alone_is_suggested_not_blocked(
     )
     assert form.status_code == 201, form.text
     assert [m["id"] for m in form.json()["possible_duplicates"]] == [stored]
+
+
+async def test_a_small_base_with_counted_terms_still_finds_its_duplicates(
+    client: AsyncClient, steward: dict, session: AsyncSession
+) -> None:
+    """Term counts over four records (after a first scan) say every value is common; they
+    are read over the same base size as the prior, so a new service still finds matches."""
+    kerbrat = {"first_name": "Jean-Pierre", "last_name": "Kerbrat", "email": "jp.kerbrat@acme.fr"}
+    person = await store(client, steward, "contacts", kerbrat)
+    await store(client, steward, "contacts", {"last_name": "Leroy", "email": "m.leroy@acme.fr"})
+    ibm = await store(client, steward, "companies", {"name": "IBM", "siren": "732829320"})
+    await store(client, steward, "companies", {"name": "Acme", "siren": "552100554"})
+    for entity in ("contact", "company"):
+        assert await service.refresh_terms(session, entity)
+    again = kerbrat | {"first_name": "jean pierre", "email": "JP.Kerbrat@acme.fr"}
+    found = await lookup(client, steward, "contact", again)
+    assert [(m["id"], m["verdict"]) for m in found["matches"]] == [(person, "duplicate")]
+    found = await lookup(client, steward, "company", {"name": "I.B.M"})
+    assert [(m["id"], m["verdict"]) for m in found["matches"]] == [(ibm, "possible")]
 
 
 async def test_unrelated_records_are_not_matched(client: AsyncClient, steward: dict) -> None:
