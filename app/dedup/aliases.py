@@ -54,11 +54,28 @@ def _key(name: str) -> str:
     return company_name(name).compact
 
 
+# A company renamed twice leaves a chain ("Transports Kerhoas" → "Kerhoas Logistique" →
+# "Kerhoas Group"); `add` never closes a loop, and this bounds the walk all the same.
+_MAX_HOPS = 8
+
+
 async def canonical_names(session: AsyncSession, names: Iterable[object]) -> dict[str, str]:
-    """alias key → canonical name, for the names given that are aliases."""
+    """alias key → canonical name, for the names given that are aliases, followed to the
+    end of the chain when a canonical name has become an alias since."""
     keys = {key_of(n) for n in names} - {""}
-    if not keys:
-        return {}
+    found = await _read(session, keys) if keys else {}
+    seen = set(keys)
+    for _ in range(_MAX_HOPS):
+        pending = {key_of(c) for c in found.values()} - seen
+        deeper = await _read(session, pending) if pending else {}
+        if not deeper:
+            break
+        seen |= pending
+        found = {k: deeper.get(key_of(c), c) for k, c in found.items()}
+    return found
+
+
+async def _read(session: AsyncSession, keys: set[str]) -> dict[str, str]:
     rows = await session.execute(
         select(CompanyAlias.alias_key, CompanyAlias.canonical).where(
             CompanyAlias.alias_key == any_(text_array(keys))  # one parameter, not hundreds
@@ -89,9 +106,12 @@ async def add(
         if key_of(existing.canonical) == canonical_key:
             return existing
         raise AliasTaken()
-    # A canonical name that is itself an alias resolves to what it stands for: no chains.
+    # A canonical name that is itself an alias resolves to what it stands for; one that
+    # resolves back to the alias would close a loop ("IBM" → "Big Blue" → "IBM").
     deeper = await canonical_names(session, [canonical])
     canonical = deeper.get(canonical_key, canonical)
+    if key_of(canonical) == alias_key:
+        raise AliasUnusable()
     entry = CompanyAlias(
         id=uuid.uuid4(),
         alias=alias.strip(),

@@ -58,6 +58,23 @@ async def test_a_rename_teaches_the_former_name(client: AsyncClient, steward: di
     assert created["id"] in await lookup_ids(client, steward, probe)
 
 
+async def test_a_company_renamed_twice_is_found_under_its_first_name(
+    client: AsyncClient, steward: dict
+) -> None:
+    body = {"name": "Transports Kerhoas", "siren": "732829320"}
+    created = (await client.post("/v1/companies", json=body, headers=steward)).json()
+    for version, name in enumerate(("Kerhoas Logistique", "Kerhoas Group"), start=1):
+        renamed = await client.patch(
+            f"/v1/companies/{created['id']}",
+            json={"name": name},
+            headers=steward | {"If-Match": f'"{version}"'},
+        )
+        assert renamed.status_code == 200, renamed.text
+    # the first former name points at the second, which now stands for the third
+    assert created["id"] in await lookup_ids(client, steward, {"name": "Transports Kerhoas"})
+    assert created["id"] in await lookup_ids(client, steward, {"name": "Kerhoas Logistique"})
+
+
 async def test_alias_rules_and_scopes(client: AsyncClient, steward: dict, auth_headers) -> None:  # type: ignore[no-untyped-def]
     same = await client.post(
         "/v1/duplicates/aliases", json={"alias": "I.B.M", "canonical": "IBM"}, headers=steward
@@ -79,6 +96,10 @@ async def test_alias_rules_and_scopes(client: AsyncClient, steward: dict, auth_h
         "/v1/duplicates/aliases", json={"alias": "Bleu", "canonical": "Big Blue"}, headers=steward
     )
     assert chained.json()["canonical"] == "IBM"  # no chains
+    loop = await client.post(
+        "/v1/duplicates/aliases", json={"alias": "IBM", "canonical": "Bleu"}, headers=steward
+    )
+    assert loop.status_code == 422 and loop.json()["code"] == "aliases.unusable"
     sales = await auth_headers(role="sales")
     refused = await client.post(
         "/v1/duplicates/aliases", json={"alias": "x", "canonical": "y"}, headers=sales
