@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from app.auth.deps import requires
@@ -54,9 +54,13 @@ async def lookup_duplicates(
 
 
 async def _duplicates_of(
-    session: DbSession, kind: Kind, record_id: uuid.UUID, limit: int
+    session: DbSession, kind: Kind, record_id: uuid.UUID, limit: int, response: Response
 ) -> LookupResult:
     record = await records.get(session, kind, record_id)
+    if record.status == "merged":  # as a read does: the record lives on in its survivor
+        record = await records.survivor_of(session, kind, record)
+        plural = "contacts" if kind.entity == "contact" else "companies"
+        response.headers["Content-Location"] = f"/v1/{plural}/{record.id}/duplicates"
     fields = service.fields_of(kind.entity, record)
     found = await service.lookup(session, kind.entity, fields, limit=limit, exclude=record.id)
     return _answer(found)
@@ -68,10 +72,15 @@ async def _duplicates_of(
     responses=problem_responses(ContactNotFound),
 )
 async def contact_duplicates(
-    record_id: uuid.UUID, principal: CanReadDuplicates, session: DbSession, limit: Limit = 10
+    record_id: uuid.UUID,
+    principal: CanReadDuplicates,
+    session: DbSession,
+    response: Response,
+    limit: Limit = 10,
 ) -> LookupResult:
-    """The stored contacts that may be the same person as this one."""
-    return await _duplicates_of(session, CONTACTS, record_id, limit)
+    """The stored contacts that may be the same person as this one (for a merged contact,
+    those of its survivor, named in `Content-Location`)."""
+    return await _duplicates_of(session, CONTACTS, record_id, limit, response)
 
 
 @router.get(
@@ -80,7 +89,12 @@ async def contact_duplicates(
     responses=problem_responses(CompanyNotFound),
 )
 async def company_duplicates(
-    record_id: uuid.UUID, principal: CanReadDuplicates, session: DbSession, limit: Limit = 10
+    record_id: uuid.UUID,
+    principal: CanReadDuplicates,
+    session: DbSession,
+    response: Response,
+    limit: Limit = 10,
 ) -> LookupResult:
-    """The stored companies that may be this one (or related: establishment, subsidiary)."""
-    return await _duplicates_of(session, COMPANIES, record_id, limit)
+    """The stored companies that may be this one (or related: establishment, subsidiary;
+    for a merged company, those of its survivor, named in `Content-Location`)."""
+    return await _duplicates_of(session, COMPANIES, record_id, limit, response)

@@ -250,3 +250,21 @@ async def test_refusals_are_problems(client: AsyncClient, steward: dict, auth_he
     assert (await client.get(f"/v1/merges/{uuid.uuid4()}", headers=steward)).status_code == 404
     listed = await client.get("/v1/merges", params={"record_id": gone}, headers=steward)
     assert [m["merged_ids"] for m in listed.json()["items"]] == [[gone]]
+
+
+async def test_duplicates_of_a_merged_record_are_its_survivors(
+    client: AsyncClient, steward: dict
+) -> None:
+    jean = await create(client, steward, "contacts", JEAN)
+    again = await create(
+        client, steward, "contacts", JEAN | {"first_name": "Jean", "external_refs": []}
+    )
+    third = await create(client, steward, "contacts", JEAN_AGAIN | {"phone": "06 12 34 56 78"})
+    done = await merge(client, steward, entity="contact", record_ids=[jean["id"], again["id"]])
+    assert done.status_code == 201, done.text
+    survivor = done.json()["survivor_id"]
+    merged = again["id"] if survivor == jean["id"] else jean["id"]
+    answer = await client.get(f"/v1/contacts/{merged}/duplicates", headers=steward)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Content-Location"] == f"/v1/contacts/{survivor}/duplicates"
+    assert [m["id"] for m in answer.json()["matches"]] == [third["id"]]
