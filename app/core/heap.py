@@ -44,6 +44,7 @@ _SAMPLE_COMPANY = {
 TABLES = (
     tables.noise_words,
     tables.trade_words,
+    tables.generic_singulars,
     tables.suffix_words,
     tables.stop_words,
     tables.shared_hosts,
