@@ -26,6 +26,10 @@ class DomainError(Exception):
         """Per-field errors in `lang`, for errors about a submitted record."""
         return None
 
+    def context_in(self, lang: str) -> Mapping[str, Any]:
+        """The context as the client reads it in `lang` (most context is codes and ids)."""
+        return self.context
+
 
 class NotFound(DomainError):
     status, code = 404, "not_found"

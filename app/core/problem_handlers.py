@@ -120,7 +120,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         title=pick(exc.title, lang),
         detail=pick(exc.detail, lang) if exc.detail else None,
         errors=exc.field_errors(lang),
-        extra=exc.context,
+        extra=exc.context_in(lang),
         headers=exc.headers,
     )
 

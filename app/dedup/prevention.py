@@ -13,6 +13,7 @@ from app.core.errors import Conflict
 from app.dedup import service as dedup
 from app.dedup.engine import Verdict
 from app.dedup.pairs_repository import PairRepository, pair_row
+from app.dedup.reason_texts import localised
 from app.dedup.schemas import match_read
 from app.quality import record_service as record_quality
 from app.webhooks import outbox
@@ -38,6 +39,13 @@ class DuplicateBlocked(Conflict):
         "en": "This record duplicates a stored one; confirm with allow_duplicates=true",
         "fr": "Cette fiche double une fiche existante ; confirmez avec allow_duplicates=true",
     }
+
+    def context_in(self, lang: str) -> Mapping[str, Any]:
+        matches = [
+            {**m, "reasons": localised(m["reasons"], "fr" if lang == "fr" else "en")}
+            for m in self.context.get("matches", ())
+        ]
+        return {**self.context, "matches": matches}
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.deps import requires
 from app.auth.errors import auth_problem_responses
@@ -21,6 +21,7 @@ from app.core.pagination import (
     encode_cursor,
     keyset_position,
 )
+from app.core.problem_handlers import language_of
 from app.dedup import aliases, reports, review
 from app.dedup import service as dedup
 from app.dedup.pairs_repository import ClusterRepository
@@ -72,6 +73,7 @@ async def list_duplicate_pairs(
     principal: CanRead,
     session: DbSession,
     page: Pagination,
+    request: Request,
     entity: Literal["contact", "company"] | None = None,
     status: Literal["open", "confirmed", "dismissed", "merged", "erased", "deleted"]
     | None = "open",
@@ -90,7 +92,8 @@ async def list_duplicate_pairs(
         limit=page.limit + 1,
         after=keyset_position(page.cursor, float),
     )
-    items = [PairRead.of(p) for p in pairs[: page.limit]]
+    lang = language_of(request)
+    items = [PairRead.of(p, lang) for p in pairs[: page.limit]]
     more = len(pairs) > page.limit
     cursor = encode_cursor(repr(items[-1].probability), items[-1].id) if more and items else None
     return Page[PairRead](items=items, next_cursor=cursor)
@@ -102,12 +105,12 @@ async def list_duplicate_pairs(
     responses=problem_responses(review.PairNotFound, review.PairAlreadyDecided),
 )
 async def decide_pair(
-    pair_id: uuid.UUID, body: Decision, principal: CanReview, session: DbSession
+    pair_id: uuid.UUID, body: Decision, principal: CanReview, session: DbSession, request: Request
 ) -> PairRead:
     """Confirm (same real-world entity) or dismiss (different) a pair, with a reason. A
     dismissed pair is never suggested again; decisions are audited."""
     pair = await review.decide(session, principal, pair_id, body.decision, body.reason)
-    return PairRead.of(pair)
+    return PairRead.of(pair, language_of(request))
 
 
 Entity = Literal["contact", "company"]

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.core.i18n import Lang
+from app.dedup.reason_texts import localised
 from app.dedup.schemas import EvidenceRead
 
 
@@ -53,7 +55,7 @@ class PairRead(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, pair) -> PairRead:  # type: ignore[no-untyped-def]
+    def of(cls, pair, lang: Lang = "en") -> PairRead:  # type: ignore[no-untyped-def]
         return cls(
             id=pair.id,
             entity=pair.entity,
@@ -61,7 +63,7 @@ class PairRead(BaseModel):
             right_id=pair.right_id,
             probability=pair.probability,
             verdict=pair.verdict,
-            reasons=pair.reasons,
+            reasons=localised(pair.reasons, lang),
             evidence=[EvidenceRead(**e) for e in pair.evidence],
             status=pair.status,
             decided_at=pair.decided_at,

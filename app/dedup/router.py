@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from app.auth.deps import requires
@@ -14,6 +14,8 @@ from app.auth.principal import Principal
 from app.auth.scopes import Scope
 from app.core.db import DbSession
 from app.core.errors import problem_responses
+from app.core.i18n import Lang
+from app.core.problem_handlers import language_of
 from app.dedup import service
 from app.dedup.schemas import LookupRequest, LookupResult, match_read
 from app.records import service as records
@@ -25,9 +27,9 @@ CanReadDuplicates = Annotated[Principal, requires(Scope.DUPLICATES_READ)]
 Limit = Annotated[int, Query(ge=1, le=50)]
 
 
-def _answer(found: service.Lookup) -> LookupResult:
+def _answer(found: service.Lookup, lang: Lang) -> LookupResult:
     return LookupResult(
-        matches=[match_read(rid, result) for rid, result in found.matches],
+        matches=[match_read(rid, result, lang) for rid, result in found.matches],
         candidates_compared=found.candidates,
         keys_used=found.keys_used,
         keys_capped=found.keys_capped,
@@ -36,7 +38,7 @@ def _answer(found: service.Lookup) -> LookupResult:
 
 @router.post("/v1/duplicates/lookup", response_model=LookupResult)
 async def lookup_duplicates(
-    body: LookupRequest, principal: CanReadDuplicates, session: DbSession
+    body: LookupRequest, principal: CanReadDuplicates, session: DbSession, request: Request
 ) -> LookupResult:
     """Find the stored records a new one would duplicate (a web form or the CRM before it
     creates): best first, each with a probability, a verdict (duplicate | possible |
@@ -50,11 +52,16 @@ async def lookup_duplicates(
         ]  # fmt: skip
         raise RequestValidationError(errors)
     found = await service.lookup(session, body.entity, body.record, limit=body.limit)
-    return _answer(found)
+    return _answer(found, language_of(request))
 
 
 async def _duplicates_of(
-    session: DbSession, kind: Kind, record_id: uuid.UUID, limit: int, response: Response
+    session: DbSession,
+    kind: Kind,
+    record_id: uuid.UUID,
+    limit: int,
+    request: Request,
+    response: Response,
 ) -> LookupResult:
     record = await records.get(session, kind, record_id)
     if record.status == "merged":  # as a read does: the record lives on in its survivor
@@ -63,7 +70,7 @@ async def _duplicates_of(
         response.headers["Content-Location"] = f"/v1/{plural}/{record.id}/duplicates"
     fields = service.fields_of(kind.entity, record)
     found = await service.lookup(session, kind.entity, fields, limit=limit, exclude=record.id)
-    return _answer(found)
+    return _answer(found, language_of(request))
 
 
 @router.get(
@@ -75,12 +82,13 @@ async def contact_duplicates(
     record_id: uuid.UUID,
     principal: CanReadDuplicates,
     session: DbSession,
+    request: Request,
     response: Response,
     limit: Limit = 10,
 ) -> LookupResult:
     """The stored contacts that may be the same person as this one (for a merged contact,
     those of its survivor, named in `Content-Location`)."""
-    return await _duplicates_of(session, CONTACTS, record_id, limit, response)
+    return await _duplicates_of(session, CONTACTS, record_id, limit, request, response)
 
 
 @router.get(
@@ -92,9 +100,10 @@ async def company_duplicates(
     record_id: uuid.UUID,
     principal: CanReadDuplicates,
     session: DbSession,
+    request: Request,
     response: Response,
     limit: Limit = 10,
 ) -> LookupResult:
     """The stored companies that may be this one (or related: establishment, subsidiary;
     for a merged company, those of its survivor, named in `Content-Location`)."""
-    return await _duplicates_of(session, COMPANIES, record_id, limit, response)
+    return await _duplicates_of(session, COMPANIES, record_id, limit, request, response)

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.i18n import Lang
+from app.dedup.reason_texts import localised
 from app.records.schemas import CompanyCreate, ContactCreate
 
 # What a lookup's record may name: anything its create body may (a CRM can send the body it
@@ -54,12 +56,12 @@ class LookupResult(BaseModel):
     keys_capped: int = Field(description="Blocking keys skipped because their block was too big")
 
 
-def match_read(record_id: uuid.UUID, result: Any) -> MatchRead:
+def match_read(record_id: uuid.UUID, result: Any, lang: Lang = "en") -> MatchRead:
     return MatchRead(
         id=record_id,
         probability=round(result.probability, 6),
         verdict=result.verdict.value,
-        reasons=list(result.reasons),
+        reasons=localised(result.reasons, lang),
         evidence=[
             EvidenceRead(field=e.field, level=e.level, weight=round(e.weight, 3))
             for e in result.evidence

@@ -119,7 +119,8 @@ def build_router(
                 entry=entry,
             )
             read = to_read(read_schema, written.record, await refs(session, written.record))
-            matches = [match_read(rid, result) for rid, result in written.duplicates]
+            lang = language_of(request)
+            matches = [match_read(rid, result, lang) for rid, result in written.duplicates]
             return created_schema(**read.model_dump(), possible_duplicates=matches)
 
         return await idem.run(

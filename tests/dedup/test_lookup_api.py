@@ -94,7 +94,8 @@ async def test_a_company_name_typed_alone_is_suggested_not_blocked(
     client: AsyncClient, steward: dict
 ) -> None:
     ibm = await store(client, steward, "companies", {"name": "IBM", "siren": "732829320"})
-    found = await lookup(client, steward, "company", {"name": "I.B.M"})
+    english = steward | {"Accept-Language": "en"}
+    found = await lookup(client, english, "company", {"name": "I.B.M"})
     assert [(m["id"], m["verdict"]) for m in found["matches"]] == [(ibm, "possible")]
     assert "same name and nothing else to compare: worth a look" in found["matches"][0]["reasons"]
     branch = await lookup(client, steward, "company", {"name": "IBM France"})

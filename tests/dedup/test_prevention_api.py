@@ -111,3 +111,29 @@ async def test_a_batch_row_can_be_blocked(client: AsyncClient, steward: dict) ->
 def test_rules(actions: dict, entity: str, channel: str, expected: str) -> None:
     assert EntryRules(actions).action(entity, channel) == expected  # type: ignore[arg-type]
     assert set(DEFAULT_ACTIONS) == {"form", "crm", "script", "manual"}
+
+
+async def test_reasons_follow_accept_language(client: AsyncClient, steward: dict) -> None:
+    first = await stored(client, steward)
+    french = steward | {"Accept-Language": "fr"}
+    blocked = await client.post(
+        "/v1/contacts", params={"channel": "form"}, json=AGAIN, headers=french
+    )
+    assert blocked.status_code == 409
+    assert "même e-mail personnel" in blocked.json()["matches"][0]["reasons"]
+    body = {"entity": "contact", "record": AGAIN}
+    for lang, reason in (("fr", "même mobile"), ("en", "same mobile phone")):
+        found = await client.post(
+            "/v1/duplicates/lookup", json=body, headers=steward | {"Accept-Language": lang}
+        )
+        assert found.json()["matches"][0]["id"] == first
+        assert reason in found.json()["matches"][0]["reasons"]
+    queued = await client.post(
+        "/v1/contacts",
+        params={"channel": "crm", "allow_duplicates": "true"},
+        json=AGAIN,
+        headers=steward,
+    )
+    assert queued.status_code == 201, queued.text
+    pairs = await client.get("/v1/duplicate-pairs", params={"entity": "contact"}, headers=french)
+    assert "même e-mail personnel" in pairs.json()["items"][0]["reasons"]
