@@ -8,7 +8,7 @@ still reads, in English, rather than failing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from app.core.i18n import Lang
 
@@ -99,13 +99,13 @@ FRENCH = {
         "boîte partagée (contact@, info@…) ignorée comme identifiant"
     ),
 }
-# Reasons that carry a value: (English pattern, French template of its groups)
-_FRENCH_PATTERNS = (
+# Reasons that carry a value: (English pattern, French of its groups)
+_FRENCH_PATTERNS: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
     (
-        re.compile(r"names (\d\.\d\d) similar after removing the legal form"),
-        "noms semblables à {0}, forme juridique mise à part",
+        re.compile(r"names (\d)\.(\d\d) similar after removing the legal form"),
+        "noms semblables à {0},{1}, forme juridique mise à part".format,
     ),
-    (re.compile(r"same name, different branch \((.*)\)"), "même nom, autre filiale ({0})"),
+    (re.compile(r"same name, different branch \((.*)\)"), "même nom, autre filiale ({0})".format),
 )
 
 
@@ -120,7 +120,7 @@ def _french(reason: str) -> str:
     known = FRENCH.get(reason)
     if known is not None:
         return known
-    for pattern, template in _FRENCH_PATTERNS:
+    for pattern, french in _FRENCH_PATTERNS:
         if matched := pattern.fullmatch(reason):
-            return template.format(*matched.groups())
+            return french(*matched.groups())
     return reason

@@ -40,7 +40,7 @@ def test_every_phrase_and_rule_has_a_french_text() -> None:
         pytest.param("first and last names swapped", "prénom et nom inversés", id="rule"),
         pytest.param(
             "names 0.96 similar after removing the legal form",
-            "noms semblables à 0.96, forme juridique mise à part",
+            "noms semblables à 0,96, forme juridique mise à part",
             id="similarity-note",
         ),
         pytest.param(
