@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,7 +53,9 @@ async def precision(session: AsyncSession, entity: str) -> list[dict[str, Any]]:
 
 
 async def origins(session: AsyncSession, entity: str) -> list[dict[str, Any]]:
-    """Who created the later record of each open or confirmed pair: the one that duplicated."""
+    """Who created the later record of each pair that is a duplicate: confirmed by a
+    steward, or open with a `duplicate` or `possible` verdict. `related` pairs (another
+    establishment, a subsidiary) are no duplicates, and would swamp the report."""
     model = MODELS[entity]
     left, right = aliased(model), aliased(model)
     p = DuplicatePair
@@ -71,7 +73,13 @@ async def origins(session: AsyncSession, entity: str) -> list[dict[str, Any]]:
         .select_from(p)
         .join(left, left.id == p.left_id)
         .join(right, right.id == p.right_id)
-        .where(p.entity == entity, p.status.in_(("open", "confirmed")))
+        .where(
+            p.entity == entity,
+            or_(
+                p.status == "confirmed",
+                and_(p.status == "open", p.verdict.in_(("duplicate", "possible"))),
+            ),
+        )
         .group_by("source", "actor_type", "actor_id")
         .order_by(func.count().desc())
         .limit(100)

@@ -175,3 +175,27 @@ async def test_worker_processes_and_read_ahead_find_the_same_pairs(
     assert in_processes == here
     assert here["result"]["records"] == len(people)
     assert len(here["pairs"]) == 3  # Kerbrat ×2, Durand/Durant, Leroy ×2
+
+
+@pytest.mark.committed
+async def test_origins_count_duplicates_not_related_establishments(
+    live, committed_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    client, _, headers = live
+    companies = [
+        {"name": "Dupont Logistique", "siret": "73282932000074", "city": "Lyon"},
+        {"name": "Dupont Logistique", "siret": "73282932000090", "city": "Lille"},
+        {"name": "Kerbrat Conseil", "siren": "552100554", "city": "Brest"},
+        {"name": "KERBRAT CONSEIL SARL", "siren": "552100554", "city": "Brest"},
+    ]
+    for body in companies:
+        response = await client.post("/v1/companies", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+    await client.post("/v1/duplicates/scans", json={"entity": "company"}, headers=headers)
+    await run_jobs(committed_url)
+    queue = await client.get("/v1/duplicate-pairs", params={"entity": "company"}, headers=headers)
+    assert sorted(p["verdict"] for p in queue.json()["items"]) == ["duplicate", "related"]
+    origins = await client.get(
+        "/v1/duplicates/origins", params={"entity": "company"}, headers=headers
+    )
+    assert [row["pairs"] for row in origins.json()] == [1]
