@@ -85,7 +85,7 @@ class PairRepository:
         *,
         entity: str | None,
         status: str | None,
-        verdict: str | None,
+        verdicts: Collection[str],
         min_probability: float | None,
         max_probability: float | None,
         limit: int,
@@ -94,9 +94,10 @@ class PairRepository:
         """Most probable first, then by id: a stable order for cursors."""
         p = DuplicatePair
         stmt = select(p)
-        for column, value in ((p.entity, entity), (p.status, status), (p.verdict, verdict)):
+        for column, value in ((p.entity, entity), (p.status, status)):
             if value is not None:
                 stmt = stmt.where(column == value)
+        stmt = stmt.where(p.verdict.in_(list(verdicts)))
         if min_probability is not None:
             stmt = stmt.where(p.probability >= min_probability)
         if max_probability is not None:

@@ -39,6 +39,9 @@ from app.dedup.review_schemas import (
 )
 
 router = APIRouter(tags=["duplicates"], responses=auth_problem_responses())
+# What a steward decides on: `related` pairs are links, not duplicates, and a company scan
+# stores many (every establishment of a firm)
+_TO_REVIEW: list[Literal["duplicate", "possible", "related"]] = ["duplicate", "possible"]
 CanRead = Annotated[Principal, requires(Scope.DUPLICATES_READ)]
 CanReview = Annotated[Principal, requires(Scope.DUPLICATES_REVIEW)]
 Probability = Annotated[float | None, Query(ge=0, le=1)]
@@ -77,7 +80,13 @@ async def list_duplicate_pairs(
     entity: Literal["contact", "company"] | None = None,
     status: Literal["open", "confirmed", "dismissed", "merged", "erased", "deleted"]
     | None = "open",
-    verdict: Literal["duplicate", "possible", "related"] | None = None,
+    verdict: Annotated[
+        list[Literal["duplicate", "possible", "related"]],
+        Query(
+            description="Repeat to ask for several. By default `duplicate` and `possible`: "
+            "`related` pairs (another establishment, a subsidiary) only when asked"
+        ),
+    ] = _TO_REVIEW,
     min_probability: Probability = None,
     max_probability: Probability = None,
 ) -> Page[PairRead]:
@@ -86,7 +95,7 @@ async def list_duplicate_pairs(
         session,
         entity=entity,
         status=status,
-        verdict=verdict,
+        verdicts=tuple(verdict),
         min_probability=min_probability,
         max_probability=max_probability,
         limit=page.limit + 1,
