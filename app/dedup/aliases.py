@@ -16,6 +16,7 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.dedup.engine.names import company_name
 from app.dedup.models import CompanyAlias
 from app.dedup.repository import text_array
+from app.validation.legal_forms import canonical_legal_form
 
 Kind = Literal["acronym", "former_name", "trade_name"]
 Source = Literal["manual", "rename", "merge"]
@@ -37,8 +38,10 @@ class AliasTaken(Conflict):
 class AliasUnusable(DomainError):
     status, code = 422, "aliases.unusable"
     title = {
-        "en": "The alias and the name it stands for must be two different, non-empty names",
-        "fr": "L'alias et le nom qu'il remplace doivent être deux noms différents et non vides",
+        "en": "The alias and the name it stands for must be two different company names, "
+        "not empty and not a bare legal form",
+        "fr": "L'alias et le nom qu'il remplace doivent être deux noms de société différents, "
+        "ni vides ni réduits à une forme juridique",
     }
 
 
@@ -101,6 +104,8 @@ async def add(
     alias_key, canonical_key = key_of(alias), key_of(canonical)
     if not alias_key or not canonical_key or alias_key == canonical_key:
         raise AliasUnusable()
+    if canonical_legal_form(alias) or canonical_legal_form(canonical):
+        raise AliasUnusable()  # "SAS" names no company: every "Dupont SAS" would turn into it
     existing = await session.scalar(select(CompanyAlias).where(CompanyAlias.alias_key == alias_key))
     if existing is not None:
         if key_of(existing.canonical) == canonical_key:

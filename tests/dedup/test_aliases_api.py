@@ -100,6 +100,9 @@ async def test_alias_rules_and_scopes(client: AsyncClient, steward: dict, auth_h
         "/v1/duplicates/aliases", json={"alias": "IBM", "canonical": "Bleu"}, headers=steward
     )
     assert loop.status_code == 422 and loop.json()["code"] == "aliases.unusable"
+    for bare in ({"alias": "SAS", "canonical": "Acme"}, {"alias": "Acme", "canonical": "S.A.R.L."}):
+        refused = await client.post("/v1/duplicates/aliases", json=bare, headers=steward)
+        assert refused.status_code == 422 and refused.json()["code"] == "aliases.unusable"
     sales = await auth_headers(role="sales")
     refused = await client.post(
         "/v1/duplicates/aliases", json={"alias": "x", "canonical": "y"}, headers=sales
