@@ -66,16 +66,23 @@ async def canonical_names(session: AsyncSession, names: Iterable[object]) -> dic
     """alias key → canonical name, for the names given that are aliases, followed to the
     end of the chain when a canonical name has become an alias since."""
     keys = {key_of(n) for n in names} - {""}
-    found = await _read(session, keys) if keys else {}
-    seen = set(keys)
+    known = await _read(session, keys) if keys else {}  # every alias row read so far
+    asked = set(keys)
     for _ in range(_MAX_HOPS):
-        pending = {key_of(c) for c in found.values()} - seen
-        deeper = await _read(session, pending) if pending else {}
-        if not deeper:
+        pending = {key_of(c) for c in known.values()} - asked
+        if not pending:
             break
-        seen |= pending
-        found = {k: deeper.get(key_of(c), c) for k, c in found.items()}
-    return found
+        known |= await _read(session, pending)
+        asked |= pending
+    return {k: _end_of_chain(known, k) for k in keys if k in known}
+
+
+def _end_of_chain(known: Mapping[str, str], key: str) -> str:
+    name, seen = known[key], {key}
+    while (step := key_of(name)) in known and step not in seen and len(seen) <= _MAX_HOPS:
+        name = known[step]
+        seen.add(step)
+    return name
 
 
 async def _read(session: AsyncSession, keys: set[str]) -> dict[str, str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.dedup.aliases import key_of, substitute
+from app.dedup.aliases import canonical_names, key_of, substitute
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ async def test_a_rename_teaches_the_former_name(client: AsyncClient, steward: di
 
 
 async def test_a_company_renamed_twice_is_found_under_its_first_name(
-    client: AsyncClient, steward: dict
+    client: AsyncClient, steward: dict, session: AsyncSession
 ) -> None:
     body = {"name": "Transports Kerhoas", "siren": "732829320"}
     created = (await client.post("/v1/companies", json=body, headers=steward)).json()
@@ -73,6 +74,10 @@ async def test_a_company_renamed_twice_is_found_under_its_first_name(
     # the first former name points at the second, which now stands for the third
     assert created["id"] in await lookup_ids(client, steward, {"name": "Transports Kerhoas"})
     assert created["id"] in await lookup_ids(client, steward, {"name": "Kerhoas Logistique"})
+    # asked together (a lookup's candidates are), the middle name is no stop on the way
+    both = await canonical_names(session, ["Transports Kerhoas", "kerhoas logistique", "Acme"])
+    assert both == {key_of("Transports Kerhoas"): "Kerhoas Group",
+                    key_of("Kerhoas Logistique"): "Kerhoas Group"}  # fmt: skip
 
 
 async def test_alias_rules_and_scopes(client: AsyncClient, steward: dict, auth_headers) -> None:  # type: ignore[no-untyped-def]
