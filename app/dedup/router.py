@@ -13,7 +13,7 @@ from app.auth.errors import auth_problem_responses
 from app.auth.principal import Principal
 from app.auth.scopes import Scope
 from app.core.db import DbSession
-from app.core.errors import problem_responses
+from app.core.errors import NotFound, problem_responses
 from app.core.i18n import Lang
 from app.core.problem_handlers import language_of
 from app.dedup import service
@@ -55,55 +55,44 @@ async def lookup_duplicates(
     return _answer(found, language_of(request))
 
 
-async def _duplicates_of(
-    session: DbSession,
-    kind: Kind,
-    record_id: uuid.UUID,
-    limit: int,
-    request: Request,
-    response: Response,
-) -> LookupResult:
-    record = await records.get(session, kind, record_id)
-    if record.status == "merged":  # as a read does: the record lives on in its survivor
-        record = await records.survivor_of(session, kind, record)
-        plural = "contacts" if kind.entity == "contact" else "companies"
-        response.headers["Content-Location"] = f"/v1/{plural}/{record.id}/duplicates"
-    fields = service.fields_of(kind.entity, record)
-    found = await service.lookup(session, kind.entity, fields, limit=limit, exclude=record.id)
-    return _answer(found, language_of(request))
+def _add_duplicates_route(kind: Kind, plural: str, not_found: type[NotFound], doc: str) -> None:
+    """`GET /v1/{plural}/{record_id}/duplicates`: the same route for both record kinds."""
+
+    @router.get(
+        f"/v1/{plural}/{{record_id}}/duplicates",
+        response_model=LookupResult,
+        responses=problem_responses(not_found),
+        name=f"{kind.entity}_duplicates",
+        description=doc,
+    )
+    async def duplicates(
+        record_id: uuid.UUID,
+        principal: CanReadDuplicates,
+        session: DbSession,
+        request: Request,
+        response: Response,
+        limit: Limit = 10,
+    ) -> LookupResult:
+        record = await records.get(session, kind, record_id)
+        if record.status == "merged":  # as a read does: the record lives on in its survivor
+            record = await records.survivor_of(session, kind, record)
+            response.headers["Content-Location"] = f"/v1/{plural}/{record.id}/duplicates"
+        fields = service.fields_of(kind.entity, record)
+        found = await service.lookup(session, kind.entity, fields, limit=limit, exclude=record.id)
+        return _answer(found, language_of(request))
 
 
-@router.get(
-    "/v1/contacts/{record_id}/duplicates",
-    response_model=LookupResult,
-    responses=problem_responses(ContactNotFound),
+_add_duplicates_route(
+    CONTACTS,
+    "contacts",
+    ContactNotFound,
+    "The stored contacts that may be the same person as this one (for a merged contact,\n"
+    "those of its survivor, named in `Content-Location`).",
 )
-async def contact_duplicates(
-    record_id: uuid.UUID,
-    principal: CanReadDuplicates,
-    session: DbSession,
-    request: Request,
-    response: Response,
-    limit: Limit = 10,
-) -> LookupResult:
-    """The stored contacts that may be the same person as this one (for a merged contact,
-    those of its survivor, named in `Content-Location`)."""
-    return await _duplicates_of(session, CONTACTS, record_id, limit, request, response)
-
-
-@router.get(
-    "/v1/companies/{record_id}/duplicates",
-    response_model=LookupResult,
-    responses=problem_responses(CompanyNotFound),
+_add_duplicates_route(
+    COMPANIES,
+    "companies",
+    CompanyNotFound,
+    "The stored companies that may be this one (or related: establishment, subsidiary;\n"
+    "for a merged company, those of its survivor, named in `Content-Location`).",
 )
-async def company_duplicates(
-    record_id: uuid.UUID,
-    principal: CanReadDuplicates,
-    session: DbSession,
-    request: Request,
-    response: Response,
-    limit: Limit = 10,
-) -> LookupResult:
-    """The stored companies that may be this one (or related: establishment, subsidiary;
-    for a merged company, those of its survivor, named in `Content-Location`)."""
-    return await _duplicates_of(session, COMPANIES, record_id, limit, request, response)
