@@ -79,7 +79,7 @@ async def canonical_names(session: AsyncSession, names: Iterable[object]) -> dic
 
 def _end_of_chain(known: Mapping[str, str], key: str) -> str:
     name, seen = known[key], {key}
-    while (step := key_of(name)) in known and step not in seen and len(seen) <= _MAX_HOPS:
+    while (step := key_of(name)) in known and step not in seen:
         name = known[step]
         seen.add(step)
     return name

@@ -42,8 +42,7 @@ class DuplicateBlocked(Conflict):
 
     def context_in(self, lang: str) -> Mapping[str, Any]:
         matches = [
-            {**m, "reasons": localised(m["reasons"], "fr" if lang == "fr" else "en")}
-            for m in self.context.get("matches", ())
+            {**m, "reasons": localised(m["reasons"], lang)} for m in self.context.get("matches", ())
         ]
         return {**self.context, "matches": matches}
 

@@ -109,7 +109,7 @@ _FRENCH_PATTERNS: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
 )
 
 
-def localised(reasons: Iterable[str], lang: Lang) -> list[str]:
+def localised(reasons: Iterable[str], lang: Lang | str) -> list[str]:
     """The reasons in `lang`; one with no translation stays as it was said."""
     if lang != "fr":
         return list(reasons)
