@@ -119,6 +119,9 @@ def run(
     companies, contacts = generate(n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
     view_of, terms_of, keys_of, score, base_model, plain = ENGINES[entity]
+    # a scan freezes its views chunk by chunk as they are built: the collector never walks
+    # what is already held, here the generated records
+    gc.freeze()
     started = time.perf_counter()
     views = [view_of(r) for r in records]
     frequencies = TermFrequencies.of(terms_of(v) for v in views)

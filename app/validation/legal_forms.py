@@ -171,6 +171,20 @@ class _Token:
         return len(self.key) <= 2 or self.key in _ENDS or self.words[-1] in _ENDS
 
 
+def _may_hold_form(first: str, last: str) -> bool:
+    """Whether a form could start at the first piece of a name or end at its last one, read
+    without tokenising the rest: most names are ruled out here."""
+    start, end = _key(first), _key(last)
+    if len(start) <= 2 or len(end) <= 2:
+        return True
+    return (
+        start in _STARTS
+        or end in _ENDS
+        or ("-" in first and _words(first)[0] in _STARTS)
+        or ("-" in last and _words(last)[-1] in _ENDS)
+    )
+
+
 def _tokens(name: str) -> list[_Token]:
     # hyphens join words of a form ("Micro-entreprise") but also names ("Jean-Pierre"):
     # tokens stay whitespace-separated and hyphenated forms are matched by their folded key.
@@ -221,11 +235,16 @@ def split_legal_form(name: str) -> tuple[str, str | None]:
     punctuation that tied it to the form ("Acme, Inc." → "Acme", "Dupont (SAS)" → "Dupont") and
     keeps its own spelling otherwise.
     """
-    tokens = _tokens(name)
+    pieces = _TOKEN.findall(name)
+    if len(pieces) < 2 or not _may_hold_form(pieces[0], pieces[-1]):
+        return name.strip(), None
+    return _split_tokens(_tokens(name), name)
+
+
+def _split_tokens(tokens: list[_Token], name: str) -> tuple[str, str | None]:
     if len(tokens) < 2:
         return name.strip(), None
     longest = min(_MAX_WORDS, len(tokens) - 1)
-    # most names neither end nor start with a word a form can end or start with
     for size in range(longest, 0, -1) if tokens[-1].may_end() else ():
         if not tokens[-size].may_start():
             continue

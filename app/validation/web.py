@@ -42,11 +42,14 @@ def _host(host: str) -> str | None:
     host = host.rstrip(".")
     if not host or "." not in host:
         return None
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return None
-    except ValueError:
-        pass
+    literal = host.strip("[]")
+    # only digits and dots, or a colon, can spell an address: most hosts skip the parse
+    if ":" in literal or literal.replace(".", "").isdigit():
+        try:
+            ipaddress.ip_address(literal)
+            return None
+        except ValueError:
+            pass
     lowered = host.lower()
     labels = lowered.split(".")
     if lowered.isascii() and "xn--" not in lowered and all(map(_ASCII_LABEL.fullmatch, labels)):

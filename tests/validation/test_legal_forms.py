@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.validation.legal_forms import (
     CANONICAL_FORMS,
+    _split_tokens,
+    _tokens,
     canonical_legal_form,
     is_legal_form,
     legal_form_spellings,
@@ -116,3 +120,20 @@ def test_the_table_covers_the_forms_the_crm_meets() -> None:
 def test_huge_name_is_fast() -> None:
     name = "Dupont " * 20_000 + "SAS"
     assert split_legal_form(name)[1] == "SAS"
+
+
+# names built from form spellings, their pieces and plain words, tied by the punctuation
+# forms meet in real names
+_PIECES = sorted(
+    {s for spelling, _ in legal_form_spellings() for s in (spelling, *spelling.split())}
+    | {"Dupont", "Fils", "-", "&", "(", ")", ",", "S.", "A.", "é", "x-y", "sa-", "-sas"}
+)
+_PIECE = st.one_of(st.sampled_from(_PIECES), st.text(max_size=4))
+_NAMES = st.lists(_PIECE, max_size=6).map(" ".join)
+
+
+@given(name=_NAMES)
+@settings(max_examples=400, deadline=None)
+def test_quick_refusal_agrees_with_reading_every_word(name: str) -> None:
+    # split_legal_form refuses most names from their first and last pieces alone
+    assert split_legal_form(name) == _split_tokens(_tokens(name), name)

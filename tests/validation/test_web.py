@@ -27,6 +27,7 @@ VALID = [
     pytest.param("ｄｕｐｏｎｔ．ｆｒ", "https://dupont.fr", "dupont.fr", id="fullwidth"),
     pytest.param("  dupont.fr\u00a0", "https://dupont.fr", "dupont.fr", id="padding"),
     pytest.param("https://dupont.fr#top", "https://dupont.fr", "dupont.fr", id="fragment"),
+    pytest.param("https://123.fr", "https://123.fr", "123.fr", id="digits-before-a-tld"),
 ]
 
 
@@ -42,6 +43,8 @@ INVALID = [
     pytest.param("http://user:secret@dupont.fr", "website.invalid", id="credentials"),
     pytest.param("http://192.168.1.1", "website.invalid", id="ipv4"),
     pytest.param("https://[::1]/", "website.invalid", id="ipv6"),
+    pytest.param("http://10.0.0.1.:8080/x", "website.invalid", id="ipv4-port-trailing-dot"),
+    pytest.param("https://[2001:db8::1]", "website.invalid", id="ipv6-documentation"),
     pytest.param("localhost", "website.invalid", id="single-label"),
     pytest.param("dupont .fr", "website.invalid", id="space"),
     pytest.param("https://", "website.invalid", id="no-host"),

@@ -48,6 +48,10 @@ def _gender(civility: str) -> str | None:
     return _GENDER.get(canonical_civility(civility) or "")
 
 
+# a base writes its legal forms a handful of ways
+_legal_form = lru_cache(maxsize=1024)(canonical_legal_form)
+
+
 @dataclass(frozen=True, slots=True)
 class CompanyView:
     name: CompanyName | None
@@ -89,10 +93,13 @@ def _text(fields: Mapping[str, object], name: str) -> str:
 
 def _identifiers(fields: Mapping[str, object]) -> tuple[str | None, str | None]:
     """Valid SIREN and SIRET; the SIREN falls back on the SIRET's or the VAT number's."""
+    # a missing or cut number fails on its length before the library's costlier clean-up
     siret = digits(_text(fields, "siret"))
-    siret = siret if siret_number.is_valid(siret) else None
+    siret = siret if len(siret) == 14 and siret_number.is_valid(siret) else None
     siren = digits(_text(fields, "siren"))
-    if not siren_number.is_valid(siren):
+    if siret and siren == siret[:9]:  # a valid SIRET's check already covered its SIREN
+        return siren, siret
+    if len(siren) != 9 or not siren_number.is_valid(siren):
         vat = _text(fields, "vat_number")
         siren = None
         if siret:
@@ -110,7 +117,7 @@ def company_view(fields: Mapping[str, object]) -> CompanyView:
     number = phone(fields.get("phone"), land)
     return CompanyView(
         name=name if name.key else None,
-        legal_form=canonical_legal_form(_text(fields, "legal_form")) or name.legal_form,
+        legal_form=_legal_form(_text(fields, "legal_form")) or name.legal_form,
         siren=siren,
         siret=siret,
         domain=company_domain(fields.get("website")),

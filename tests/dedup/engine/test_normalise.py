@@ -276,6 +276,34 @@ def test_company_view_reads_identifiers_and_survives_wrong_types() -> None:
     assert normalise.company_view({"siren": "732829321"}).siren is None  # bad check digit
 
 
+@pytest.mark.parametrize(
+    ("fields", "siren", "siret"),
+    [
+        pytest.param({"siren": "732829320", "siret": "73282932000074"}, "732829320",
+                     "73282932000074", id="siren-heads-its-siret"),
+        pytest.param({"siren": "552100554", "siret": "73282932000074"}, "552100554",
+                     "73282932000074", id="siren-of-another-firm-checked-alone"),
+        pytest.param({"siren": "552100555", "siret": "73282932000074"}, "732829320",
+                     "73282932000074", id="bad-siren-falls-back-on-the-siret"),
+        pytest.param({"siren": "7328293200", "siret": ""}, None, None, id="siren-too-long"),
+        pytest.param({"siren": "", "siret": "7328293200007"}, None, None, id="siret-cut-short"),
+        pytest.param({"siret": "73282932000075"}, None, None, id="siret-bad-check-digit"),
+        pytest.param({"siret": "35600000049837"}, "356000000", "35600000049837",
+                     id="la-poste-siret-by-its-own-rule"),
+        pytest.param({"siren": "356000000", "siret": "35600000049838"}, "356000000", None,
+                     id="la-poste-bad-siret-keeps-the-siren"),
+        pytest.param({"siren": "７３２８２９３２０"}, None, None, id="fullwidth-digits"),
+        pytest.param({"siren": 732829320, "siret": ["73282932000074"]}, None, None,
+                     id="wrong-types"),
+    ],
+)  # fmt: skip
+def test_company_identifiers(
+    fields: dict[str, object], siren: str | None, siret: str | None
+) -> None:
+    view = normalise.company_view({"name": "Dupont", **fields})
+    assert (view.siren, view.siret) == (siren, siret)
+
+
 def test_contact_view_keeps_person_and_workplace_apart() -> None:
     view = normalise.contact_view(
         {
