@@ -94,6 +94,13 @@ FRENCH = {
     "no personal email or mobile agrees: could be namesakes or relatives": (
         "ni e-mail personnel ni mobile en commun : homonymes ou parents possibles"
     ),
+    "different first names or civilities: relatives sharing a phone or mailbox?": (
+        "prénoms ou civilités différents : des parents partageant un téléphone ou une boîte ?"
+    ),
+    "an SCI or a holding beside a trading firm of that name: its owner's?": (
+        "une SCI ou une holding à côté d'une société d'exploitation de ce nom : "
+        "celle de son propriétaire ?"
+    ),
     "first and last names swapped": "prénom et nom inversés",
     "shared mailbox (contact@, info@…) ignored as an identifier": (
         "boîte partagée (contact@, info@…) ignorée comme identifiant"

@@ -6,9 +6,12 @@ legal entities (at most related); "IBM" and "IBM France" are related, not duplic
 website shared by a group links nobody on its own; two records that hold nothing but a rare
 name in common ("IBM" typed alone on a form, "I.B.M" stored with no address) are `possible`,
 however low their probability, since nothing else could tell them apart.
+An SCI or a holding beside a trading firm of the same name is the owner's other company:
+related, not a duplicate.
 Contacts: a name, a switchboard and a company in common are what colleagues and relatives
 share, so without a personal identifier agreeing (personal email, mobile) a pair is at most
-`possible`.
+`possible`; so is a pair whose first names or civilities differ, whatever agrees (in a
+family firm the owner's mobile or mailbox is often typed in for his wife and children).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ _RARE_NAME_COUNT = 10
 # Fields that could tell two records of one name apart; name, legal form and country cannot.
 _TELLING = ("siren", "siret", "domain", "phone", "address")
 _ALIKE_OR_UNKNOWN = frozenset({None, "exact"})
+# Civil companies hold property or a practice beside the firm that trades under one name
+_CIVIL_FORMS = frozenset({"SCI", "SC", "SCM", "SCP", "SCEA"})
 
 
 def threshold_verdict(p: float, model: MatchModel) -> Verdict:
@@ -79,6 +84,9 @@ def company_result(
             or (name_level in _STRONG_NAME and _name_is_rare(evidence, model))
         )
         verdict = Verdict.RELATED if related else Verdict.DISTINCT
+    elif verdict is not Verdict.DISTINCT and _separate_entities(left, right):
+        verdict = Verdict.RELATED
+        rules.append("an SCI or a holding beside a trading firm of that name: its owner's?")
     elif _branch_differs(left, right, name_level) and (
         verdict is not Verdict.DISTINCT
         or level["domain"] == "exact"
@@ -114,6 +122,26 @@ def company_result(
         similarity = name_similarity(left.name, right.name)
         notes = (f"names {similarity:.2f} similar after removing the legal form",)
     return MatchResult(p, verdict, evidence, "company", tuple(rules), notes)
+
+
+def _separate_entities(left: CompanyView, right: CompanyView) -> bool:
+    """Whether one record is a civil company or a holding and the other a trading firm."""
+    kinds = _kind(left, right), _kind(right, left)
+    return None not in kinds and kinds[0] != kinds[1]
+
+
+def _kind(view: CompanyView, other: CompanyView) -> str | None:
+    """ "civil" (SCI…), "holding" or "trading"; None when nothing tells."""
+    if view.legal_form in _CIVIL_FORMS:
+        return "civil"
+    if view.name is not None and "holding" in view.name.full.split():
+        return "holding"
+    if view.legal_form is not None:
+        return "trading"
+    # "Boulangerie Martin" beside "SCI Martin" trades; a trade both names carry tells nothing
+    if view.name is not None and other.name is not None and view.name.trades - other.name.trades:
+        return "trading"
+    return None
 
 
 def _branch_differs(left: CompanyView, right: CompanyView, name_level: str | None) -> bool:
@@ -154,6 +182,9 @@ def contact_result(
     if verdict is not Verdict.DISTINCT and not personal:
         verdict = Verdict.POSSIBLE
         rules.append("no personal email or mobile agrees: could be namesakes or relatives")
+    elif verdict is Verdict.DUPLICATE and "else" in (level["first_name"], level["civility"]):
+        verdict = Verdict.POSSIBLE
+        rules.append("different first names or civilities: relatives sharing a phone or mailbox?")
     if swapped:
         rules.append("first and last names swapped")
     if (left.email and left.email.is_role) or (right.email and right.email.is_role):
