@@ -1,11 +1,12 @@
 """Blocking keys: the few stable strings under which a record's candidates are looked up.
 
 Two records are compared only if they share a key. Keys are prefixed ("siren:…",
-"email:…", "name:…") so one indexed column holds them all. Free-mail domains, role
-mailboxes and names made only of generic words ("Boulangerie", "Établissements") produce
-no key. `bounded_keys` then drops the keys whose block is too big to read for one lookup
-(the caller passes the block sizes it counted in the base); `BLOCK_CAPS` says how big is too
-big for each kind of key, for the lookup and the scan alike.
+"email:…", "name:…") so one indexed column holds them all. Free-mail domains and role
+mailboxes produce no key; a name made only of generic words ("Garage du Centre") is keyed
+only with its town or postcode. `bounded_keys` then drops the keys whose block is too big
+to read for one lookup (the caller passes the block sizes it counted in the base);
+`BLOCK_CAPS` says how big is too big for each kind of key, for the lookup and the scan
+alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ PERSON, SOUND, NAME_SOUND = "name:", "ph:", "nph:"
 PREFIXES, SUFFIXES = "np:", "ns:"
 # within one employer's record: a name part, or the two initials
 AT_WORK_NAME, AT_WORK_INITIALS = "wn:", "wi:"
+# a name of generic words only, in one town or postcode ("Garage du Centre" at Lyon)
+GENERIC_AT = "gn:"
 
 # Stored next to the term-frequency terms, blocking keys are told apart by their prefix:
 # "ed:", "co:", "fn:", "city:"… are terms only and must not form blocks.
@@ -30,7 +33,7 @@ CONTACT_KEY_PREFIXES = frozenset(
 )
 COMPANY_KEY_PREFIXES = frozenset(
     {t.SIREN, t.DOMAIN, t.PHONE, t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND,
-     PREFIXES, SUFFIXES}
+     PREFIXES, SUFFIXES, GENERIC_AT}
 )  # fmt: skip
 
 BLOCKING_PREFIXES = {"contact": CONTACT_KEY_PREFIXES, "company": COMPANY_KEY_PREFIXES}
@@ -56,7 +59,8 @@ BLOCK_CAPS: Mapping[str, Mapping[str, int]] = {
         SMALL_BLOCK,
     ),
     "company": dict.fromkeys(
-        (t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND, PREFIXES, SUFFIXES), SMALL_BLOCK
+        (t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND, PREFIXES, SUFFIXES, GENERIC_AT),
+        SMALL_BLOCK,
     ),
 }  # fmt: skip
 
@@ -75,6 +79,11 @@ def company_keys(view: CompanyView) -> frozenset[str]:
         words = name.fingerprint.split()
         keys.add(PREFIXES + " ".join(sorted(w[:4] for w in words)))
         keys.add(SUFFIXES + " ".join(sorted(w[-4:] for w in words)))
+    elif name is not None and name.fingerprint and view.address is not None:
+        # alone such a name names many firms, but rarely twice in one place
+        for place in (view.address.city, view.address.postcode):
+            if place:
+                keys.add(GENERIC_AT + name.fingerprint + "|" + place)
     if name is not None:
         if name.is_acronym_like:
             keys.add(t.ACRONYM + name.base)

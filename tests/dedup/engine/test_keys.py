@@ -54,6 +54,16 @@ def _contact(**fields: object) -> frozenset[str]:
             {"name": "B", "phone": "+33123456789"},
             id="phone-formats",
         ),
+        pytest.param(
+            {"name": "Fleurs & Jardins", "city": "Rennes"},
+            {"name": "FLEURS ET JARDINS", "postcode": "35000", "city": "RENNES"},
+            id="generic-name-in-one-town",
+        ),
+        pytest.param(
+            {"name": "Plomberie Chauffage", "postcode": "69003", "city": "Lyon 3e"},
+            {"name": "PLOMBERIE-CHAUFFAGE EURL", "postcode": "69003"},
+            id="generic-name-at-one-postcode",
+        ),
     ],
 )
 def test_companies_that_may_match_share_a_key(left: dict, right: dict) -> None:
@@ -154,6 +164,11 @@ def test_name_parts_and_initials_are_keys_only_within_one_employer(left: dict, r
 
 def test_generic_values_make_no_key() -> None:
     assert not any(k.startswith(("cn:", "fp:")) for k in _company(name="Boulangerie"))
+    # of no place, it could name any florist
+    assert not any(k.startswith("gn:") for k in _company(name="Fleurs & Jardins"))
+    assert not _company(name="Fleurs & Jardins", city="Lyon") & _company(
+        name="Fleurs & Jardins", city="Brest"
+    )
     assert not any(k.startswith(("cn:", "fp:")) for k in _company(name="Établissements SARL"))
     assert not any(k.startswith("domain:") for k in _company(name="X", website="gmail.com"))
     assert not any(k.startswith("email:") for k in _contact(email="contact@acme.fr"))
