@@ -25,7 +25,13 @@ from app.dedup.engine.channels import (
     phone,
 )
 from app.dedup.engine.names import CompanyName, company_name
-from app.dedup.engine.people import PersonName, email_shape, first_name_from_email, person_name
+from app.dedup.engine.people import (
+    PARTICLES,
+    PersonName,
+    email_shape,
+    first_name_from_email,
+    person_name,
+)
 from app.dedup.engine.text import MAX_INPUT, digits, fold
 from app.validation.legal_forms import canonical_legal_form
 from app.validation.names import canonical_civility
@@ -127,10 +133,29 @@ def company_view(fields: Mapping[str, object]) -> CompanyView:
     )
 
 
+def _whole_name(first: object, last: object) -> tuple[object, object]:
+    """A whole name typed in one field and the other left empty, as a form with one "Nom"
+    field gets it ("Jean DUPONT", "DUPONT Jean"), split into first name and surname: the
+    word in capitals is the surname when only one is, else the second. Only two words, and
+    never a particle first: "Le Goff" is a surname, "Jean Pierre Martin" could be either.
+    (Names typed the other way round are lined up when a pair is scored, see `orient`.)"""
+    typed = [value for value in (first, last) if isinstance(value, str) and value.strip()]
+    if len(typed) != 1:
+        return first, last
+    words = typed[0][:MAX_INPUT].split()
+    if len(words) != 2 or fold(words[0]) in PARTICLES:
+        return first, last
+    given, family = words
+    if given.isupper() and not family.isupper():
+        given, family = family, given
+    return given, family
+
+
 def contact_view(fields: Mapping[str, object]) -> ContactView:
     land = country(fields.get("country"))
     number = phone(fields.get("phone"), land)
-    first, last = person_name(fields.get("first_name")), person_name(fields.get("last_name"))
+    given, family = _whole_name(fields.get("first_name"), fields.get("last_name"))
+    first, last = person_name(given), person_name(family)
     mail = email(fields.get("email"))
     if mail is not None:
         if first is not None and last is not None and not mail.is_role:

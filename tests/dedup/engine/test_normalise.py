@@ -304,6 +304,28 @@ def test_company_identifiers(
     assert (view.siren, view.siret) == (siren, siret)
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        pytest.param("Jean DUPONT", None, ("jean", "dupont"), id="whole-name-as-first-name"),
+        pytest.param("", "DUPONT Jean", ("jean", "dupont"), id="surname-first-in-capitals"),
+        pytest.param("JEAN DUPONT", "", ("jean", "dupont"), id="all-capitals-in-order"),
+        pytest.param("  ", "Hélène Lefèvre", ("helene", "lefevre"), id="blank-first-name"),
+        pytest.param(42, "Jean Dupont", ("jean", "dupont"), id="first-name-not-text"),
+        pytest.param(None, "Le Goff", (None, "le goff"), id="particle-is-part-of-the-surname"),
+        pytest.param("", "de Gaulle", (None, "de gaulle"), id="lower-case-particle"),
+        pytest.param("Jean Pierre Martin", "", ("jean pierre martin", None), id="three-words"),
+        pytest.param("Jean", "Dupont", ("jean", "dupont"), id="both-typed"),
+        pytest.param("Jean-Pierre", "", ("jean pierre", None), id="one-hyphenated-word"),
+        pytest.param("", "", (None, None), id="neither"),
+    ],
+)
+def test_whole_name_in_one_field(first: object, last: object, expected: tuple) -> None:
+    view = normalise.contact_view({"first_name": first, "last_name": last})
+    got = tuple(name.key if name else None for name in (view.first_name, view.last_name))
+    assert got == expected
+
+
 def test_contact_view_keeps_person_and_workplace_apart() -> None:
     view = normalise.contact_view(
         {
