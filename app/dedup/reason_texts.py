@@ -94,6 +94,9 @@ FRENCH = {
     "no personal email or mobile agrees: could be namesakes or relatives": (
         "ni e-mail personnel ni mobile en commun : homonymes ou parents possibles"
     ),
+    "different first names and civilities: two people sharing a phone or mailbox": (
+        "prénoms et civilités différents : deux personnes partageant un téléphone ou une boîte"
+    ),
     "different first names or civilities: relatives sharing a phone or mailbox?": (
         "prénoms ou civilités différents : des parents partageant un téléphone ou une boîte ?"
     ),

@@ -11,7 +11,8 @@ related, not a duplicate.
 Contacts: a name, a switchboard and a company in common are what colleagues and relatives
 share, so without a personal identifier agreeing (personal email, mobile) a pair is at most
 `possible`; so is a pair whose first names or civilities differ, whatever agrees (in a
-family firm the owner's mobile or mailbox is often typed in for his wife and children).
+family firm the owner's mobile or mailbox is often typed in for his wife and children), and
+one whose first names and civilities both differ is two people.
 """
 
 from __future__ import annotations
@@ -182,6 +183,9 @@ def contact_result(
     if verdict is not Verdict.DISTINCT and not personal:
         verdict = Verdict.POSSIBLE
         rules.append("no personal email or mobile agrees: could be namesakes or relatives")
+    elif verdict is not Verdict.DISTINCT and level["first_name"] == level["civility"] == "else":
+        verdict = Verdict.DISTINCT
+        rules.append("different first names and civilities: two people sharing a phone or mailbox")
     elif verdict is Verdict.DUPLICATE and "else" in (level["first_name"], level["civility"]):
         verdict = Verdict.POSSIBLE
         rules.append("different first names or civilities: relatives sharing a phone or mailbox?")

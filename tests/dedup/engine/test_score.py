@@ -169,7 +169,7 @@ CONTACT_CASES = [
                   "phone": MOBILE, "company_id": "c1"},
                  {"first_name": "Louis", "last_name": "SARONOT", "civility": "M.",
                   "phone": MOBILE, "company_id": "c1"},
-                 {P}, "relatives sharing a phone", id="relatives-share-the-owners-mobile"),
+                 {X}, "two people sharing a phone", id="father-and-daughter-share-a-mobile"),
     pytest.param({"first_name": "Patrick", "last_name": "Bouabec", "phone": MOBILE,
                   "email": "p.bouabec@ets-bouabec.fr"},
                  {"first_name": "Éric", "last_name": "Bouabec", "phone": MOBILE,
