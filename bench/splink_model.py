@@ -27,7 +27,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_analysis import cumulative_comparisons_to_be_scored_from_blocking_rules_data
 
-from bench.generate import generate
+from bench.datasets import DATA
 
 LOOSE, STRICT = 0.5, 0.9  # match_probability thresholds reported
 U_SAMPLE_PAIRS = 1e7  # the docs: "1e7 (ten million) is often adequate"
@@ -233,8 +233,9 @@ def run(
     seed: int,
     threads: int | None = None,
     u_pairs: float = U_SAMPLE_PAIRS,
+    data: str = "generated",
 ) -> dict:
-    companies, contacts = generate(n, n, dup_rate, seed)
+    companies, contacts = DATA[data](n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
     truth_of = {r["id"]: r["true_entity_id"] for r in records}
     started = time.perf_counter()
