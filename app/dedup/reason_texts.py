@@ -83,6 +83,9 @@ FRENCH = {
     "same company at another address: another establishment?": (
         "même société à une autre adresse : un autre établissement ?"
     ),
+    "same company and phone on another street of the town: moved?": (
+        "même société et même téléphone, dans une autre rue de la ville : déménagée ?"
+    ),
     "same SIREN under another name: renamed?": "même SIREN sous un autre nom : société renommée ?",
     "different SIREN: different legal entities": "SIREN différents : entités juridiques distinctes",
     "same website domain and a common name: same group?": (

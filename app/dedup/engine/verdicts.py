@@ -36,6 +36,9 @@ _BRANCH_LEVELS = frozenset({"acronym", "same_base", "similar_base"})
 # a company's other establishments are at another address, often in the same town
 _ELSEWHERE = frozenset({"else", "same_department", "same_city_other_postcode",
                         "same_city_other_street", "same_postcode_other_street"})  # fmt: skip
+# another street in the same town, on the same line: the address moved or was retyped (a
+# second establishment has a line of its own)
+_SAME_TOWN = frozenset({"same_postcode_other_street", "same_city_other_street"})
 # A shared name alone makes two records related only if at most this many records carry it.
 _RARE_NAME_COUNT = 10
 # Fields that could tell two records of one name apart; name, legal form and country cannot.
@@ -70,11 +73,15 @@ def company_result(
         if level["siret"] == "else":
             verdict = Verdict.RELATED
             rules.append("same company, different establishment")
-        elif level["address"] in _ELSEWHERE:
+        elif level["address"] in _ELSEWHERE and not (
+            level["address"] in _SAME_TOWN and level["phone"] == "exact"
+        ):
             verdict = Verdict.RELATED
             rules.append("same company at another address: another establishment?")
         else:
             verdict = Verdict.DUPLICATE
+            if level["address"] in _SAME_TOWN:
+                rules.append("same company and phone on another street of the town: moved?")
             if name_level not in _STRONG_NAME and name_level is not None:
                 rules.append("same SIREN under another name: renamed?")
     elif level["siren"] == "else":
