@@ -2,8 +2,8 @@
 
 Two records are compared only if they share a key. Keys are prefixed ("siren:…",
 "email:…", "name:…") so one indexed column holds them all. Free-mail domains and role
-mailboxes produce no key; a name made only of generic words ("Garage du Centre") is keyed
-only with its town or postcode. `bounded_keys` then drops the keys whose block is too big
+mailboxes produce no key; a name made only of generic words ("Plomberie Chauffage") is
+keyed only with its town or postcode. `bounded_keys` then drops the keys whose block is too big
 to read for one lookup (the caller passes the block sizes it counted in the base);
 `BLOCK_CAPS` says how big is too big for each kind of key, for the lookup and the scan
 alike.
@@ -23,7 +23,7 @@ PERSON, SOUND, NAME_SOUND = "name:", "ph:", "nph:"
 PREFIXES, SUFFIXES = "np:", "ns:"
 # within one employer's record: a name part, or the two initials
 AT_WORK_NAME, AT_WORK_INITIALS = "wn:", "wi:"
-# a name of generic words only, in one town or postcode ("Garage du Centre" at Lyon)
+# a name of generic words only, in one town or postcode ("Fleurs & Jardins" at Rennes)
 GENERIC_AT = "gn:"
 
 # Stored next to the term-frequency terms, blocking keys are told apart by their prefix:
