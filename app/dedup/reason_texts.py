@@ -100,8 +100,8 @@ FRENCH = {
     "different first names and civilities: two people sharing a phone or mailbox": (
         "prénoms et civilités différents : deux personnes partageant un téléphone ou une boîte"
     ),
-    "different first names or civilities: relatives sharing a phone or mailbox?": (
-        "prénoms ou civilités différents : des parents partageant un téléphone ou une boîte ?"
+    "different first names: relatives sharing a phone or mailbox?": (
+        "prénoms différents : des parents partageant un téléphone ou une boîte ?"
     ),
     "an SCI or a holding beside a trading firm of that name: its owner's?": (
         "une SCI ou une holding à côté d'une société d'exploitation de ce nom : "

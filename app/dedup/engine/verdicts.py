@@ -10,9 +10,9 @@ An SCI or a holding beside a trading firm of the same name is the owner's other 
 related, not a duplicate.
 Contacts: a name, a switchboard and a company in common are what colleagues and relatives
 share, so without a personal identifier agreeing (personal email, mobile) a pair is at most
-`possible`; so is a pair whose first names or civilities differ, whatever agrees (in a
-family firm the owner's mobile or mailbox is often typed in for his wife and children), and
-one whose first names and civilities both differ is two people.
+`possible`; so is a pair whose first names differ, whatever agrees (in a family firm the
+owner's mobile or mailbox is often typed in for his wife and children), and one whose first
+names and civilities both differ is two people.
 """
 
 from __future__ import annotations
@@ -193,9 +193,10 @@ def contact_result(
     elif verdict is not Verdict.DISTINCT and level["first_name"] == level["civility"] == "else":
         verdict = Verdict.DISTINCT
         rules.append("different first names and civilities: two people sharing a phone or mailbox")
-    elif verdict is Verdict.DUPLICATE and "else" in (level["first_name"], level["civility"]):
+    elif verdict is Verdict.DUPLICATE and level["first_name"] == "else":
+        # a civility alone is often wrong (forms default to "M."), so it caps nothing alone
         verdict = Verdict.POSSIBLE
-        rules.append("different first names or civilities: relatives sharing a phone or mailbox?")
+        rules.append("different first names: relatives sharing a phone or mailbox?")
     if swapped:
         rules.append("first and last names swapped")
     if (left.email and left.email.is_role) or (right.email and right.email.is_role):
