@@ -55,6 +55,8 @@ def _expand(words: list[str]) -> list[str]:
     singular = tables.generic_singulars()
     out = []
     for i, word in enumerate(words):
+        # in the singular first: "stes" and "cies" are abbreviations too, read as "ste", "cie"
+        word = singular.get(word, word)
         if word == "ste":  # "Sté Dupont" is a company, "Ste Marie" a saint
             out.append("societe" if i == 0 else "sainte")
         else:
