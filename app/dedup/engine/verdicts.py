@@ -70,17 +70,16 @@ def company_result(
     if level["siret"] == "exact":
         verdict = Verdict.DUPLICATE
     elif level["siren"] == "exact":
+        moved = level["address"] in _SAME_TOWN and level["phone"] == "exact"
         if level["siret"] == "else":
             verdict = Verdict.RELATED
             rules.append("same company, different establishment")
-        elif level["address"] in _ELSEWHERE and not (
-            level["address"] in _SAME_TOWN and level["phone"] == "exact"
-        ):
+        elif level["address"] in _ELSEWHERE and not moved:
             verdict = Verdict.RELATED
             rules.append("same company at another address: another establishment?")
         else:
             verdict = Verdict.DUPLICATE
-            if level["address"] in _SAME_TOWN:
+            if moved:
                 rules.append("same company and phone on another street of the town: moved?")
             if name_level not in _STRONG_NAME and name_level is not None:
                 rules.append("same SIREN under another name: renamed?")
