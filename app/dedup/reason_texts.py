@@ -52,6 +52,9 @@ FRENCH = {
         "l'un des prénoms est la forme courte de l'autre"
     ),
     "similar first names": "prénoms proches",
+    "one first name is part of the other, compound one": (
+        "l'un des prénoms fait partie de l'autre, composé"
+    ),
     "different first names": "prénoms différents",
     "same last name": "même nom de famille",
     "last names match apart from particles or a second name": (

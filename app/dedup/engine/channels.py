@@ -27,6 +27,8 @@ _TWO_LABEL_SUFFIXES = frozenset(
 )  # fmt: skip
 _SPACE = re.compile(r"\s")  # what str.isspace() calls a space, as the re module does
 _CITY_NOISE = re.compile(r"^(\d+(e|er|eme)?|cedex|arrondissement)$")  # "Paris 15e Cedex 08"
+# a postal box or bulk-mail code beside the street: "BP 123", "CS 40512", "TSA 70011", "Cedex"
+_POSTAL_ROUTING = re.compile(r"\b(?:(?:bp|cs|tsa|boite postale) ?\d+|cedex(?: \d+)?)\b")
 
 
 def country(raw: object) -> str | None:
@@ -147,7 +149,7 @@ def _registrable_domain(raw: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    street: str  # folded, abbreviations expanded: "12 avenue de la republique"
+    street: str  # folded, abbreviations expanded, "BP 12" removed: "12 avenue de la republique"
     postcode: str
     city: str  # folded, "Paris 15e" and "Cedex" removed
 
@@ -158,7 +160,7 @@ class Address:
 
 def address(street: object, postcode: object, city: object) -> Address | None:
     words = tables.street_words()
-    street_key = " ".join(words.get(w, w) for w in fold(street).split())
+    street_key = " ".join(words.get(w, w) for w in _POSTAL_ROUTING.sub(" ", fold(street)).split())
     code = digits(postcode)
     code = code if 4 <= len(code) <= 5 else ""
     city_words = [w for w in fold(city).split() if not _CITY_NOISE.match(w)]

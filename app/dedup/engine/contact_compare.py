@@ -55,6 +55,13 @@ def _initials_agree(a: PersonName, b: PersonName) -> bool:
     return full.initials.startswith(typed.initials)
 
 
+def _part_of_compound(a: PersonName, b: PersonName) -> bool:
+    """ "Claire" for "Marie-Claire", "Thu" for "Thi Thu": one name of a compound first name,
+    the one its holder goes by. Weak, as "Jean" and "Jean-Luc" may be father and son."""
+    short, full = (a, b) if len(a.words) < len(b.words) else (b, a)
+    return not (a.is_initials or b.is_initials) and short.words < full.words
+
+
 def _same_name(a: PersonName, b: PersonName) -> bool:
     # two initials alike are weighed as initials: "fn:j" is rare as a stored value, but one
     # person in fifteen has a first name starting with J
@@ -80,6 +87,7 @@ FIRST_NAME = Comparison(
             lambda a, b: _sounds_alike(a, b) or _one_typo_apart(a.compact, b.compact, 0.9),
             _names_terms(t.FIRST_NAME),
         ),
+        Level("part", _part_of_compound),
     ),
 )
 

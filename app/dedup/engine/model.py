@@ -183,7 +183,8 @@ CONTACT_MODEL = MatchModel(
             initials=W(0.95, 0.07),
             shortened=W(0.02, 0.003),
             similar=W(0.06, 0.003),
-            **{"else": W(0.03, 1.0)},
+            part=W(0.01, 0.003),
+            **{"else": W(0.02, 1.0)},
         ),
         _field(
             _ct["last_name"],

@@ -4,14 +4,17 @@
 "I.B.M" and "I B M" → "ibm"; "Société Nationale des Chemins de fer Français" keeps the
 letter pattern its acronym "sncf" is matched against. Generic words ("Boulangerie",
 "Établissements") stay in the key but are told apart from the words that name the business.
+"Dupont & Fils", "Dupont et Fils" and "Dupont and Fils" share one key; "Électricité de France
+(EDF)" is read as "Électricité de France".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from app.dedup.engine import tables
-from app.dedup.engine.text import tokens
+from app.dedup.engine.text import MAX_INPUT, tokens
 from app.validation.legal_forms import split_legal_form
 
 # Abbreviations written interchangeably with the full word inside company names.
@@ -25,6 +28,10 @@ _ABBREVIATIONS = {
     "svc": "services",
 }
 ACRONYM_MIN, ACRONYM_MAX = 3, 6
+# "&" folds away, so the words spelling it out go too (between two words only: "Et Cetera")
+_CONNECTORS = frozenset({"et", "and", "und"})
+# a name with one part in brackets, and what follows it: "Électricité de France (EDF) SA"
+_BRACKETED = re.compile(r"^([^()]*)\(([^()]*)\)([^()]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +106,36 @@ def _split_form(text: str) -> tuple[str, str | None]:
     return text, first
 
 
+def _without_connectors(words: list[str]) -> list[str]:
+    last = len(words) - 1
+    return [w for i, w in enumerate(words) if w not in _CONNECTORS or i in (0, last)]
+
+
+def _spelt_out(raw: str) -> CompanyName | None:
+    """The long name when a name carries its acronym in brackets, or the other way round:
+    "Électricité de France (EDF)" and "EDF (Électricité de France)" both read as the first.
+    Any other bracketed part ("(ex-Dupont)", "(Lyon)") is read as words of the name."""
+    found = _BRACKETED.match(raw)
+    if found is None:
+        return None
+    outside, inside, after = found.groups()
+    outer, inner = company_name(outside + " " + after), company_name(inside + " " + after)
+    if abbreviates(company_name(inside), outer):
+        return outer
+    if abbreviates(company_name(outside), inner):
+        return inner
+    return None
+
+
 def company_name(raw: object) -> CompanyName:
     """Normalise a company name; never raises, "" or non-text gives an empty key."""
+    if isinstance(raw, str) and "(" in raw:
+        spelt_out = _spelt_out(raw[:MAX_INPUT])
+        if spelt_out is not None:
+            return spelt_out
     # forms are split on the folded words, so normalising a key again never changes it
     text, form = _split_form(" ".join(_expand(list(tokens(raw)))))
-    words = text.split()
+    words = _without_connectors(text.split())
     suffix: list[str] = []
     while True:  # "Dupont SAS France": the form only shows once the branch is gone
         words, more = _strip_suffix(words)

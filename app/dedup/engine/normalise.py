@@ -31,6 +31,7 @@ from app.dedup.engine.people import (
     email_shape,
     first_name_from_email,
     person_name,
+    without_titles,
 )
 from app.dedup.engine.text import MAX_INPUT, digits, fold
 from app.validation.legal_forms import canonical_legal_form
@@ -135,14 +136,16 @@ def company_view(fields: Mapping[str, object]) -> CompanyView:
 
 def _whole_name(first: object, last: object) -> tuple[object, object]:
     """A whole name typed in one field and the other left empty, as a form with one "Nom"
-    field gets it ("Jean DUPONT", "DUPONT Jean"), split into first name and surname: the
-    word in capitals is the surname when only one is, else the second. Only two words, and
-    never a particle first: "Le Goff" is a surname, "Jean Pierre Martin" could be either.
+    field gets it ("Jean DUPONT", "Dr DUPONT Jean"), split into first name and surname: the
+    word in capitals is the surname when only one is, else the second. Only two words once
+    titles are set aside, and never a particle first: "Le Goff" is a surname, "Jean Pierre
+    Martin" could be either.
     (Names typed the other way round are lined up when a pair is scored, see `orient`.)"""
     typed = [value for value in (first, last) if isinstance(value, str) and value.strip()]
     if len(typed) != 1:
         return first, last
-    words = typed[0][:MAX_INPUT].split()
+    typed_words = typed[0][:MAX_INPUT].split()
+    words = typed_words[len(typed_words) - len(without_titles([fold(w) for w in typed_words])) :]
     if len(words) != 2 or fold(words[0]) in PARTICLES:
         return first, last
     given, family = words

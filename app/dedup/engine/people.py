@@ -2,7 +2,8 @@
 
 "Jean-Pierre", "jean pierre" and "JEANPIERRE" share the compact form "jeanpierre";
 "J-P" is the initials "jp"; "Bob" stands for "robert"; "de La Fontaine" and "Delafontaine"
-share "delafontaine" and the core "fontaine"; "Dupont" and "Dupond" sound alike.
+share "delafontaine" and the core "fontaine"; "Dupont" and "Dupond" sound alike; a title
+typed before a name ("Dr Pierre", "Mme Durand") is not part of it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,19 @@ from app.dedup.engine.text import MAX_INPUT, fold
 
 PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da", "di"})
 _VOWELS = frozenset("aeiou")
+# Titles typed into a name field; "M" is left alone, as it is as often an initial
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "mme", "mmes", "mlle", "mlles", "monsieur", "madame",
+     "mademoiselle", "dr", "docteur", "pr", "prof", "professeur", "me", "maitre"}
+)  # fmt: skip
+
+
+def without_titles(words: list[str]) -> list[str]:
+    """The words of a name after the titles typed before it; never all of them."""
+    start = 0
+    while start < len(words) - 1 and words[start] in TITLES:
+        start += 1
+    return words[start:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +55,7 @@ def person_name(raw: object) -> PersonName | None:
 
 @lru_cache(maxsize=1 << 17)
 def _person_name(raw: str) -> PersonName | None:
-    words = fold(raw).split()
+    words = without_titles(fold(raw).split())
     if not words:
         return None
     compact = "".join(words)

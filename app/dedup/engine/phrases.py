@@ -36,6 +36,7 @@ CONTACT = {
     ("first_name", "initials"): "first-name initials match",
     ("first_name", "shortened"): "one first name is a short form of the other",
     ("first_name", "similar"): "similar first names",
+    ("first_name", "part"): "one first name is part of the other, compound one",
     ("first_name", "else"): "different first names",
     ("last_name", "exact"): "same last name",
     ("last_name", "same_core"): "last names match apart from particles or a second name",

@@ -38,7 +38,8 @@ def trade_words() -> frozenset[str]:
 @cache
 def generic_singulars() -> Mapping[str, str]:
     """Plural → singular of the trade and noise words ("laboratoires" → "laboratoire",
-    "bureaux" → "bureau"), so one firm written both ways keeps one name key."""
+    "bureaux" → "bureau"), and feminine → masculine ("immobilière", "médicales"), so one
+    firm written both ways keeps one name key and one trade."""
     words = trade_words() | noise_words()
     plural: dict[str, str] = {}
     for word in sorted(words):
@@ -51,6 +52,10 @@ def generic_singulars() -> Mapping[str, str]:
             plural.setdefault(word + "x", word)
         if word.endswith("al"):
             plural.setdefault(word[:-2] + "aux", word)
+        if word.endswith(("ier", "al")):  # "immobilière" → "immobilier", "médicale"
+            feminine = word[:-2] + "ere" if word.endswith("ier") else word + "e"
+            plural.setdefault(feminine, word)
+            plural.setdefault(feminine + "s", word)
     return MappingProxyType(plural)
 
 

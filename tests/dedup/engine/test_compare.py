@@ -97,6 +97,11 @@ def test_address_levels(a: tuple, b: tuple, level: str | None) -> None:
         pytest.param("first_name", "Jean", "Jeanne", "similar", id="feminine-not-short"),
         pytest.param("first_name", "Louis", "Louise", "similar", id="one-letter-not-short"),
         pytest.param("first_name", "Al", "Alexandrine", "else", id="too-short-to-tell"),
+        pytest.param("first_name", "Marie-Claire", "Claire", "part", id="one-of-a-compound"),
+        pytest.param("first_name", "Luc", "Jean-Luc", "part", id="second-of-a-compound"),
+        pytest.param("first_name", "Jean", "Jean-Luc", "similar", id="first-of-a-compound"),
+        pytest.param("first_name", "J.", "Jean-Luc", "initials", id="initial-not-part"),
+        pytest.param("first_name", "Luc", "Jean Marc", "else", id="no-shared-word"),
         pytest.param("last_name", "de La Fontaine", "Fontaine", "same_core", id="particle"),
         pytest.param("last_name", "Martin-Dupont", "Martin", "same_core", id="double-name"),
         pytest.param("last_name", "Dupont", "Dupond", "similar", id="sounds-alike"),
@@ -123,6 +128,7 @@ def test_person_name_levels(field: str, a: str, b: str, level: str) -> None:
         pytest.param("jean.martin@acme.fr", "Jean.Martin@ACME.fr", "exact", id="case"),
         pytest.param("jean.martin@acme.fr", "jean.martin@gmail.com", "same_local", id="moved"),
         pytest.param("jean.martin@acme.fr", "jean.matrin@acme.fr", "similar_local", id="typo"),
+        pytest.param("jeanmartin@acme.fr", "jean.martin@acme.fr", "similar_local", id="dots-count"),
         pytest.param(
             "jean.martin@acme.fr", "jean.martin2@acme.fr", "numbered_apart", id="numbered-namesake"
         ),

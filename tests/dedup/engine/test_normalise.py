@@ -37,8 +37,25 @@ COMPANY_KEYS = [
     pytest.param("Centres Médicaux Kerbrat", "centres medical kerbrat", id="plural-in-aux"),
     pytest.param("Pompes Funèbres Kerbrat", "pompes funebres kerbrat", id="plural-only-word"),
     pytest.param("Dupont Transports", "dupont", id="plural-activity-suffix"),
+    pytest.param("Immobilière Kerbrat", "immobilier kerbrat", id="feminine-trade-word"),
+    pytest.param("Maisons Médicales Kerbrat", "maison medical kerbrat", id="feminine-plural"),
     pytest.param("St-Gobain", "saint gobain", id="saint-abbreviation"),
     pytest.param("L'Oréal", "l oreal", id="apostrophe"),
+    pytest.param("Dupont & Fils", "dupont fils", id="ampersand"),
+    pytest.param("Dupont et Fils", "dupont fils", id="et-spelt-out"),
+    pytest.param("Marks and Spencer", "marks spencer", id="and-spelt-out"),
+    pytest.param("Et Cetera", "et cetera", id="connector-first-stays"),
+    pytest.param("AT&T", "at t", id="ampersand-inside-a-word"),
+    pytest.param(
+        "Société coopérative et participative Dupont", "dupont", id="connector-in-a-legal-form"
+    ),
+    pytest.param("Électricité de France (EDF)", "electricite de france", id="acronym-bracketed"),
+    pytest.param("EDF (Électricité de France)", "electricite de france", id="name-bracketed"),
+    pytest.param("EDF (Électricité de France) SA", "electricite de france", id="bracket-then-form"),
+    pytest.param("Dupont (Lyon)", "dupont lyon", id="other-bracketed-words-kept"),
+    pytest.param("Dupont (SARL)", "dupont", id="bracketed-legal-form"),
+    pytest.param("(a" * 150, "a" * 150, id="unbalanced-brackets"),
+    pytest.param("A (B) C (D)", "abcd", id="two-bracketed-parts"),
     pytest.param("\u0130stanbul Lojistik", "istanbul lojistik", id="dotted-capital-I"),
     pytest.param("France", "france", id="only-a-suffix-word-stays"),
     pytest.param("SAS", "sas", id="only-a-legal-form-stays"),
@@ -109,6 +126,11 @@ def test_acronym_variants_cover_what_people_write() -> None:
         pytest.param("Flo", "flo", {"florence", "florian"}, id="shared-short-form"),
         pytest.param("Kate", "kate", {"catherine", "katherine", "kathleen"}, id="two-spellings"),
         pytest.param("Éloïse", "eloise", {"eloise"}, id="accents"),
+        pytest.param("Dr Pierre", "pierre", {"pierre"}, id="title-before-the-name"),
+        pytest.param("Mme. Hélène", "helene", {"helene"}, id="civility-before-the-name"),
+        pytest.param("Monsieur Jean-Luc", "jeanluc", {"jeanluc"}, id="civility-spelt-out"),
+        pytest.param("Dr", "dr", {"dr"}, id="a-title-alone-stays"),
+        pytest.param("M Dupont", "mdupont", {"mdupont"}, id="m-may-be-an-initial"),
     ],
 )
 def test_person_name(raw: str, compact: str, canonical: set[str]) -> None:
@@ -228,6 +250,7 @@ def test_email_is_folded_and_flagged() -> None:
     )
     assert not personal.is_role and not personal.is_free
     role, free = email("contact@acme.fr"), email("jean.martin@gmail.com")
+
     assert role is not None and role.is_role
     assert free is not None and free.is_free
 
@@ -258,6 +281,23 @@ def test_address_abbreviations_and_city_noise() -> None:
     assert a == b
     assert a is not None and a.department == "75"
     assert address("", "", "St-Étienne") == address(None, None, "Saint Etienne")
+
+
+@pytest.mark.parametrize(
+    ("street", "expected"),
+    [
+        pytest.param("BP 123, 3 rue Neuve", "3 rue neuve", id="postal-box-first"),
+        pytest.param("3 rue Neuve - CS 40512", "3 rue neuve", id="bulk-mail-code"),
+        pytest.param("3 rue Neuve TSA70011", "3 rue neuve", id="tsa-code-in-one-word"),
+        pytest.param("Boîte postale 12, 3 rue Neuve", "3 rue neuve", id="postal-box-spelt-out"),
+        pytest.param("3 rue Neuve Cedex 9", "3 rue neuve", id="cedex-in-the-street"),
+        pytest.param("12 rue des CSP", "12 rue des csp", id="letters-alone-stay"),
+        pytest.param("BP", "bp", id="no-number-stays"),
+    ],
+)
+def test_postal_routing_is_not_part_of_the_street(street: str, expected: str) -> None:
+    found = address(street, "69003", "Lyon")
+    assert found is not None and found.street == expected
 
 
 def test_company_view_reads_identifiers_and_survives_wrong_types() -> None:
@@ -318,6 +358,8 @@ def test_company_identifiers(
         pytest.param("Jean", "Dupont", ("jean", "dupont"), id="both-typed"),
         pytest.param("Jean-Pierre", "", ("jean pierre", None), id="one-hyphenated-word"),
         pytest.param("", "", (None, None), id="neither"),
+        pytest.param("Dr Jean DUPONT", "", ("jean", "dupont"), id="title-before-whole-name"),
+        pytest.param("", "Mme DUPONT Hélène", ("helene", "dupont"), id="civility-and-surname"),
     ],
 )
 def test_whole_name_in_one_field(first: object, last: object, expected: tuple) -> None:

@@ -135,6 +135,18 @@ COMPANY_CASES = [
                  {X}, "same name after removing the legal form", id="name-alone-other-country"),
     pytest.param({"name": "Kerbrat Conseil"}, {"name": "Kerbrak Conseil"},
                  {X}, "similar", id="name-alone-typo-is-too-little"),
+    pytest.param({"name": "Moët & Chandon", "city": "Épernay", "phone": SWITCHBOARD},
+                 {"name": "MOET ET CHANDON", "city": "Epernay", "phone": SWITCHBOARD},
+                 {D}, "same name after removing the legal form", id="ampersand-spelt-out"),
+    pytest.param({"name": "Électricité de France (EDF)", "siren": "552081317"},
+                 {"name": "Electricite de France SA", "siren": "552081317"},
+                 {D}, "same name after removing the legal form", id="acronym-in-brackets"),
+    pytest.param({"name": "Immobilière Kerbrat", "phone": SWITCHBOARD},
+                 {"name": "Kerbrat Immobilier", "phone": SWITCHBOARD},
+                 {D}, "same phone", id="trade-word-feminine-and-masculine"),
+    pytest.param({"name": "EDF (Électricité de France)", "city": "Paris"},
+                 {"name": "Électricité de France", "city": "Paris"},
+                 {D, P}, "same name after removing the legal form", id="long-name-in-brackets"),
 ]  # fmt: skip
 
 
@@ -255,6 +267,18 @@ CONTACT_CASES = [
     pytest.param({"first_name": "J.", "last_name": "Kerbrat", "company_id": "c1"},
                  {"first_name": "J.", "last_name": "Kerbrat", "company_id": "c1"},
                  {P, X}, "first-name initials match", id="same-initial-weighs-as-an-initial"),
+    pytest.param({"first_name": "Thi Thu", "last_name": "Nguyen", "email": "thu.nguyen@acme.fr"},
+                 {"first_name": "Thu", "last_name": "Nguyen", "email": "thu.nguyen@acme.fr"},
+                 {D}, "part of the other", id="goes-by-one-name-of-a-compound"),
+    pytest.param({"first_name": "Marie-Claire", "last_name": "Kerbrat", "phone": MOBILE},
+                 {"first_name": "Claire", "last_name": "Kerbrat", "phone": MOBILE},
+                 {D}, "part of the other", id="second-name-of-a-compound-same-mobile"),
+    pytest.param({"first_name": "Claire", "last_name": "Kerbrat", "company_id": "c1"},
+                 {"first_name": "Marie-Claire", "last_name": "Kerbrat", "company_id": "c1"},
+                 {P, X}, "part of the other", id="part-of-a-compound-alone-is-weak"),
+    pytest.param({"first_name": "Dr Pierre", "last_name": "Kerbrat", "phone": MOBILE},
+                 {"first_name": "Pierre", "last_name": "Kerbrat", "phone": MOBILE},
+                 {D}, "same first name", id="title-typed-in-the-name"),
 ]  # fmt: skip
 
 
