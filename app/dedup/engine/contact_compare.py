@@ -57,7 +57,8 @@ def _initials_agree(a: PersonName, b: PersonName) -> bool:
 
 def _part_of_compound(a: PersonName, b: PersonName) -> bool:
     """ "Claire" for "Marie-Claire", "Thu" for "Thi Thu": one name of a compound first name,
-    the one its holder goes by. Weak, as "Jean" and "Jean-Luc" may be father and son."""
+    the one its holder goes by. Weak, as "Claire" and "Marie-Claire" may be two relatives.
+    ("Jean" and "Jean-Luc" meet earlier, as similar first names.)"""
     short, full = (a, b) if len(a.words) < len(b.words) else (b, a)
     return not (a.is_initials or b.is_initials) and short.words < full.words
 
