@@ -75,6 +75,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # email
     "email.invalid": {"fr": "Adresse e-mail invalide.", "en": "Invalid email address."},
+    "email.display_name_removed": {
+        "fr": "Le nom affiché autour de l'adresse a été retiré ; seule l'adresse est gardée.",
+        "en": "The display name around the address was removed; only the address is kept.",
+    },
     "email.typo": {
         "fr": "Le domaine de cette adresse semble mal orthographié.",
         "en": "The domain of this address looks misspelt.",

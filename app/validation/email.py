@@ -11,6 +11,7 @@ suppression lists. We do not strip dots or +tags (Gmail-specific rules); the ded
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -49,6 +50,10 @@ TLD_TYPOS: dict[str, str] = {
     "ogr": "org",
     "rog": "org",
 }
+
+# "Jean Dupont <jean.dupont@acme.fr>", as a mail client copies an address
+_DISPLAY_NAME = re.compile(r"[^<>@]*<([^<>]+)>")
+_SEVERAL = re.compile(r"[\s,;]+")
 
 # Real-looking domains that are nonetheless a slip for a provider's only domain.
 DOMAIN_TYPOS: dict[str, str] = {
@@ -132,7 +137,13 @@ def suggest_domain(domain: str) -> str | None:
 
 
 def _repair(address: str) -> str | None:
-    """A valid address close to an invalid one ("jean@gmail", "jean@gmail,com")."""
+    """A valid address close to an invalid one ("jean@gmail", "jean@gmail,com"), or the
+    first of several typed in one field ("jean@acme.fr; jd@gmail.com")."""
+    several = [part for part in _SEVERAL.split(address) if "@" in part]
+    if len(several) > 1:
+        address = several[0]
+        if _is_valid(address):
+            return address.lower()
     local, at, domain = address.rpartition("@")
     local = local.rstrip("@")
     domain = domain.replace(" ", "")
@@ -159,6 +170,14 @@ def _repair(address: str) -> str | None:
     return None if repaired == address.lower() else repaired
 
 
+def _is_valid(address: str) -> bool:
+    try:
+        email_validator.validate_email(address, check_deliverability=False, strict=True)
+    except email_validator.EmailNotValidError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class EmailCheck:
     value: str | None
@@ -181,7 +200,8 @@ def validate_email(
         return EmailCheck(None, tuple(findings))
     if text[:7].lower() == "mailto:":
         text = text[7:]
-    text = text.strip().strip("<>").strip()
+    named = _DISPLAY_NAME.fullmatch(text.strip())
+    text = (named[1] if named else text).strip().strip("<>").strip()
     try:
         # strict: the 64-character limit before the @, which mail servers do enforce
         result = email_validator.validate_email(
@@ -207,6 +227,8 @@ def validate_email(
     # is what the user must hear about
     if typo is None and is_disposable_domain(result.ascii_domain):
         findings.append(Finding(field, "email.disposable", disposable_severity, value))
+    if named and named[0].strip() != f"<{named[1]}>":  # a name was there, and is not kept
+        findings.append(warning(field, "email.display_name_removed", value))
     if is_role_address(local):
         findings.append(warning(field, "email.role_address", value))
     if not local.isascii():

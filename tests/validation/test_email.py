@@ -64,6 +64,8 @@ NORMALISE_CASES = [
     pytest.param("  jean@dupont.fr\u00a0", "jean@dupont.fr", id="padding-nbsp"),
     pytest.param("mailto:Jean@Dupont.fr", "jean@dupont.fr", id="mailto"),
     pytest.param("<jean@dupont.fr>", "jean@dupont.fr", id="angle-brackets"),
+    pytest.param("Jean Dupont <Jean@Dupont.fr>", "jean@dupont.fr", id="display-name"),
+    pytest.param('"Dupont, Jean" <jean@dupont.fr>', "jean@dupont.fr", id="quoted-display-name"),
     pytest.param("jean@café.fr", "jean@café.fr", id="idn-unicode"),
     pytest.param("jean@xn--caf-dma.fr", "jean@café.fr", id="idn-punycode-same-value"),
     pytest.param("jean@CAFÉ.fr", "jean@café.fr", id="idn-upper"),
@@ -93,6 +95,10 @@ INVALID_CASES = [
     pytest.param("jean@dupont", None, id="unknown-single-label"),
     pytest.param("jean..dupont@dupont.fr", None, id="consecutive-dots"),
     pytest.param("a" * 65 + "@dupont.fr", None, id="local-too-long"),
+    pytest.param("jean@dupont.fr; jd@gmail.com", "jean@dupont.fr", id="two-addresses"),
+    pytest.param("Jean@Dupont.fr, jd@gmail.com", "jean@dupont.fr", id="two-addresses-comma"),
+    pytest.param("a@b <jean@dupont.fr>", None, id="address-as-display-name"),
+    pytest.param("Jean Dupont <>", None, id="display-name-without-address"),
 ]
 
 
@@ -118,6 +124,18 @@ def test_refused_values(raw: object, code: str) -> None:
     result = validate_email(raw)
     assert result.value is None
     assert [f.code for f in result.findings] == [code]
+
+
+@pytest.mark.parametrize(
+    ("raw", "codes"),
+    [
+        pytest.param("Jean Dupont <jean@dupont.fr>", ["email.display_name_removed"], id="named"),
+        pytest.param("<jean@dupont.fr>", [], id="brackets-alone-remove-no-name"),
+        pytest.param("mailto:jean@dupont.fr", [], id="mailto-removes-no-name"),
+    ],
+)
+def test_a_removed_display_name_is_said(raw: str, codes: list[str]) -> None:
+    assert [f.code for f in validate_email(raw).findings] == codes
 
 
 def test_homograph_suggests_latin() -> None:

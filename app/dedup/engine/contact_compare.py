@@ -97,8 +97,9 @@ LAST_NAME = Comparison(
     (
         Level("exact", lambda a, b: a.compact == b.compact, _names_terms(t.LAST_NAME)),
         Level(
-            "same_core",  # "de La Fontaine" = "Fontaine"; "Martin-Dupont" ⊃ "Martin"
-            lambda a, b: a.core == b.core or a.words < b.words or b.words < a.words,
+            # "de La Fontaine" = "Fontaine"; "Martin-Dupont" ⊃ "Martin"; "Dupont-Martin"
+            "same_core",
+            lambda a, b: a.core == b.core or a.words <= b.words or b.words < a.words,
             _names_terms(t.LAST_NAME),
         ),
         Level(

@@ -104,6 +104,9 @@ def test_address_levels(a: tuple, b: tuple, level: str | None) -> None:
         pytest.param("first_name", "Luc", "Jean Marc", "else", id="no-shared-word"),
         pytest.param("last_name", "de La Fontaine", "Fontaine", "same_core", id="particle"),
         pytest.param("last_name", "Martin-Dupont", "Martin", "same_core", id="double-name"),
+        pytest.param(
+            "last_name", "Martin-Dupont", "Dupont Martin", "same_core", id="double-name-swapped"
+        ),
         pytest.param("last_name", "Dupont", "Dupond", "similar", id="sounds-alike"),
         pytest.param("last_name", "Lefèvre", "LEFEVRE", "exact", id="accents-and-case"),
         pytest.param("last_name", "Caspiarger", "Caqpiargre", "two_typos", id="two-slips"),
