@@ -39,6 +39,22 @@ async def test_findings_suggestions_and_normalised_record(
     assert await session.scalar(select(func.count()).select_from(Contact)) == 0
 
 
+async def test_an_address_copied_from_a_mail_client_is_kept(
+    client: AsyncClient, form: dict
+) -> None:
+    response = await client.post(
+        "/v1/validate/contact",
+        json={"first_name": "Jean", "last_name": "Dupont", "email": "Jean Dupont <JD@Acme.fr>"},
+        headers=form,
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["blocking"], body["normalized"]["email"]) == (False, "jd@acme.fr")
+    (finding,) = [f for f in body["findings"] if f["field"] == "email"]
+    assert (finding["code"], finding["severity"]) == ("email.display_name_removed", "warning")
+    assert "nom affiché" in finding["message"]
+
+
 async def test_french_messages_by_default(client: AsyncClient, form: dict) -> None:
     en = await client.post(
         "/v1/validate/company",
