@@ -5,7 +5,7 @@
 letter pattern its acronym "sncf" is matched against. Generic words ("Boulangerie",
 "Établissements") stay in the key but are told apart from the words that name the business.
 "Dupont & Fils", "Dupont et Fils" and "Dupont and Fils" share one key; "Électricité de France
-(EDF)" is read as "Électricité de France".
+(EDF)" is read as "Électricité de France", "Dupont (ex-Martin)" as "Dupont".
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.dedup.engine import tables
 from app.dedup.engine.text import MAX_INPUT, tokens
-from app.validation.legal_forms import split_legal_form
+from app.validation.legal_forms import canonical_legal_form, split_legal_form
 
 # Abbreviations written interchangeably with the full word inside company names.
 _ABBREVIATIONS = {
@@ -111,10 +111,14 @@ def _without_connectors(words: list[str]) -> list[str]:
     return [w for i, w in enumerate(words) if w not in _CONNECTORS or i in (0, last)]
 
 
-def _spelt_out(raw: str) -> CompanyName | None:
-    """The long name when a name carries its acronym in brackets, or the other way round:
-    "Électricité de France (EDF)" and "EDF (Électricité de France)" both read as the first.
-    Any other bracketed part ("(ex-Dupont)", "(Lyon)") is read as words of the name."""
+def _bracketed(raw: str) -> CompanyName | None:
+    """A name with one part in brackets, read without the brackets' aside.
+
+    An acronym and its long name, either way round, read as the long name ("Électricité de
+    France (EDF)", "EDF (Électricité de France)"). Any other aside ("(ex-Martin)", "(Groupe
+    Total)", "(Lyon)") qualifies the name and is left out of it, except a legal form or
+    branch words ("(SARL)", "(France)"), which are read as usual: None then.
+    """
     found = _BRACKETED.match(raw)
     if found is None:
         return None
@@ -124,15 +128,21 @@ def _spelt_out(raw: str) -> CompanyName | None:
         return outer
     if abbreviates(company_name(outside), inner):
         return inner
-    return None
+    return outer if outer.key and _is_aside(inside) else None
+
+
+def _is_aside(text: str) -> bool:
+    words = tokens(text)
+    branch = tables.suffix_words()
+    return bool(words) and not canonical_legal_form(text) and not all(w in branch for w in words)
 
 
 def company_name(raw: object) -> CompanyName:
     """Normalise a company name; never raises, "" or non-text gives an empty key."""
     if isinstance(raw, str) and "(" in raw:
-        spelt_out = _spelt_out(raw[:MAX_INPUT])
-        if spelt_out is not None:
-            return spelt_out
+        bracketed = _bracketed(raw[:MAX_INPUT])
+        if bracketed is not None:
+            return bracketed
     # forms are split on the folded words, so normalising a key again never changes it
     text, form = _split_form(" ".join(_expand(list(tokens(raw)))))
     words = _without_connectors(text.split())

@@ -52,7 +52,10 @@ COMPANY_KEYS = [
     pytest.param("Électricité de France (EDF)", "electricite de france", id="acronym-bracketed"),
     pytest.param("EDF (Électricité de France)", "electricite de france", id="name-bracketed"),
     pytest.param("EDF (Électricité de France) SA", "electricite de france", id="bracket-then-form"),
-    pytest.param("Dupont (Lyon)", "dupont lyon", id="other-bracketed-words-kept"),
+    pytest.param("Dupont (Lyon)", "dupont", id="bracketed-aside-left-out"),
+    pytest.param("Dupont SA (Groupe Total)", "dupont", id="bracketed-group-left-out"),
+    pytest.param("Dupont (ex-Martin) SAS", "dupont", id="bracketed-former-name-left-out"),
+    pytest.param("(Dupont)", "dupont", id="all-in-brackets"),
     pytest.param("Dupont (SARL)", "dupont", id="bracketed-legal-form"),
     pytest.param("(a" * 150, "a" * 150, id="unbalanced-brackets"),
     pytest.param("A (B) C (D)", "abcd", id="two-bracketed-parts"),
@@ -78,6 +81,8 @@ def test_company_name_key(raw: object, expected: str) -> None:
         pytest.param("IBM France SAS", "SAS", "france", id="form-and-branch"),
         pytest.param("Axoria Services Ouest", None, "services ouest", id="two-branch-words"),
         pytest.param("Garage du Centre", None, "", id="generic-name"),
+        pytest.param("Dupont (SARL)", "SARL", "", id="bracketed-legal-form"),
+        pytest.param("IBM (France) SA", "SA", "france", id="bracketed-branch"),
     ],
 )
 def test_company_name_parts(raw: str, form: str | None, suffix: str) -> None:
