@@ -25,6 +25,8 @@ PREFIXES, SUFFIXES = "np:", "ns:"
 AT_WORK_NAME, AT_WORK_INITIALS = "wn:", "wi:"
 # a name of generic words only, in one town or postcode ("Fleurs & Jardins" at Rennes)
 GENERIC_AT = "gn:"
+# a company's street in its postcode or town; the longest word naming it, there too
+STREET_AT, WORD_AT = "sa:", "wa:"
 
 # Stored next to the term-frequency terms, blocking keys are told apart by their prefix:
 # "ed:", "co:", "fn:", "city:"… are terms only and must not form blocks.
@@ -33,7 +35,7 @@ CONTACT_KEY_PREFIXES = frozenset(
 )
 COMPANY_KEY_PREFIXES = frozenset(
     {t.SIREN, t.DOMAIN, t.PHONE, t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND,
-     PREFIXES, SUFFIXES, GENERIC_AT}
+     PREFIXES, SUFFIXES, GENERIC_AT, STREET_AT, WORD_AT}
 )  # fmt: skip
 
 BLOCKING_PREFIXES = {"contact": CONTACT_KEY_PREFIXES, "company": COMPANY_KEY_PREFIXES}
@@ -59,7 +61,8 @@ BLOCK_CAPS: Mapping[str, Mapping[str, int]] = {
         SMALL_BLOCK,
     ),
     "company": dict.fromkeys(
-        (t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND, PREFIXES, SUFFIXES, GENERIC_AT),
+        (t.NAME, t.BASE, t.FINGERPRINT, t.ACRONYM, NAME_SOUND, PREFIXES, SUFFIXES, GENERIC_AT,
+         STREET_AT, WORD_AT),
         SMALL_BLOCK,
     ),
 }  # fmt: skip
@@ -84,11 +87,33 @@ def company_keys(view: CompanyView) -> frozenset[str]:
         for place in (view.address.city, view.address.postcode):
             if place:
                 keys.add(GENERIC_AT + name.fingerprint + "|" + place)
+    keys.update(_in_place(view))
     if name is not None:
         if name.is_acronym_like:
             keys.add(t.ACRONYM + name.base)
         keys.update(t.ACRONYM + a for a in acronym_variants(name))
     return frozenset(keys)
+
+
+def _in_place(view: CompanyView) -> set[str]:
+    """Keys scoped to a postcode, and to a town (either may be missing on one side).
+
+    Every name key holds all of a name's words, so a slip in any of them ("Penarpiaud et
+    Fis", "CAÉ Chanivenou", "Caron Automobiles SARM") or two in the one word that names the
+    firm ("Levomtte Location") breaks them all; and a common name's blocks outgrow their cap
+    in a big base. Within one postcode or town, the firm's street, or the longest word of
+    its name, is selective enough to compare on.
+    """
+    address = view.address
+    if address is None:
+        return set()
+    places = [place for place in (address.postcode, address.city) if place]
+    keys = {STREET_AT + address.street + "|" + place for place in places if address.street}
+    words = view.name.distinctive if view.name is not None else ()
+    if words:
+        longest = max(words, key=lambda w: (len(w), w))
+        keys.update(WORD_AT + longest + "|" + place for place in places)
+    return keys
 
 
 def contact_keys(view: ContactView) -> frozenset[str]:

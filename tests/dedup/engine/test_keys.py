@@ -64,6 +64,31 @@ def _contact(**fields: object) -> frozenset[str]:
             {"name": "PLOMBERIE-CHAUFFAGE EURL", "postcode": "69003"},
             id="generic-name-at-one-postcode",
         ),
+        pytest.param(
+            {
+                "name": "Penarpiaud et Fils SAS",
+                "street": "26 av. du Stade",
+                "postcode": "42000",
+                "city": "Saint-Étienne",
+            },
+            {"name": "Penarpiaud et Fis", "street": "26 avenue du Stade", "city": "St-Étienne"},
+            id="slip-in-a-short-word-same-street",
+        ),
+        pytest.param(
+            {"name": "lecomte location", "street": "51 allée de l'Église", "city": "Toulouse"},
+            {"name": "Levomtte Location", "street": "51 allee de l'Eglise", "city": "TOULOUSE"},
+            id="two-slips-in-the-name-same-street",
+        ),
+        pytest.param(
+            {"name": "Café Chanivenou", "postcode": "93200"},
+            {"name": "CAÉ CHANIVENOU", "postcode": "93200", "city": "Saint-Denis"},
+            id="slip-in-the-trade-same-postcode",
+        ),
+        pytest.param(
+            {"name": "Caron Automobiles SARL", "city": "Lyon"},
+            {"name": "Caron Automobiles SARM", "city": "Lyon 9e"},
+            id="slip-in-the-legal-form-same-town",
+        ),
     ],
 )
 def test_companies_that_may_match_share_a_key(left: dict, right: dict) -> None:
@@ -170,6 +195,20 @@ def test_generic_values_make_no_key() -> None:
         name="Fleurs & Jardins", city="Brest"
     )
     assert not any(k.startswith(("cn:", "fp:")) for k in _company(name="Établissements SARL"))
+    # a street, or a name's word, is a key only within one postcode or town
+    in_place = ("sa:", "wa:")
+    brest = {
+        k
+        for k in _company(name="Kerbrat", street="3 rue Neuve", city="Brest")
+        if k.startswith(in_place)
+    }
+    lyon = {
+        k
+        for k in _company(name="Kerbrat", street="3 rue Neuve", city="Lyon")
+        if k.startswith(in_place)
+    }
+    assert brest and lyon and not brest & lyon
+    assert not any(k.startswith(in_place) for k in _company(name="Kerbrat", street="3 rue Neuve"))
     assert not any(k.startswith("domain:") for k in _company(name="X", website="gmail.com"))
     assert not any(k.startswith("email:") for k in _contact(email="contact@acme.fr"))
     assert _contact(email="contact@acme.fr") == frozenset()
