@@ -142,8 +142,9 @@ def _repair(address: str) -> str | None:
     several = [part for part in _SEVERAL.split(address) if "@" in part]
     if len(several) > 1:
         address = several[0]
-        if _is_valid(address):
-            return address.lower()
+        first = _normalised(address)
+        if first is not None:
+            return first
     local, at, domain = address.rpartition("@")
     local = local.rstrip("@")
     domain = domain.replace(" ", "")
@@ -170,12 +171,12 @@ def _repair(address: str) -> str | None:
     return None if repaired == address.lower() else repaired
 
 
-def _is_valid(address: str) -> bool:
+def _normalised(address: str) -> str | None:
     try:
-        email_validator.validate_email(address, check_deliverability=False, strict=True)
+        result = email_validator.validate_email(address, check_deliverability=False, strict=True)
     except email_validator.EmailNotValidError:
-        return False
-    return True
+        return None
+    return str(result.normalized).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +202,7 @@ def validate_email(
     if text[:7].lower() == "mailto:":
         text = text[7:]
     named = _DISPLAY_NAME.fullmatch(text.strip())
+    display_name = named is not None and not named[0].startswith("<")
     text = (named[1] if named else text).strip().strip("<>").strip()
     try:
         # strict: the 64-character limit before the @, which mail servers do enforce
@@ -227,7 +229,7 @@ def validate_email(
     # is what the user must hear about
     if typo is None and is_disposable_domain(result.ascii_domain):
         findings.append(Finding(field, "email.disposable", disposable_severity, value))
-    if named and named[0].strip() != f"<{named[1]}>":  # a name was there, and is not kept
+    if display_name:  # said, as the name is not kept
         findings.append(warning(field, "email.display_name_removed", value))
     if is_role_address(local):
         findings.append(warning(field, "email.role_address", value))
