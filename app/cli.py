@@ -30,6 +30,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     with database_url_for(settings) as url:
         migrations.upgrade(url)
+        _bring_keys_up_to_date(url)
         if not asyncio.run(has_admin(url)):
             print("No administrator yet: run `crm-dq create-admin --email you@example.fr`")
         app = create_app(settings.model_copy(update={"database_url": url}))
@@ -103,8 +104,22 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
             migrations.downgrade(url, args.downgrade)
         else:
             migrations.upgrade(url, args.revision)
+            if args.revision == "head":
+                _bring_keys_up_to_date(url)
     print("migrations applied")
     return 0
+
+
+def _bring_keys_up_to_date(url: str) -> None:
+    """Queue the re-index a release that changed the matching keys needs (key_versions)."""
+    from app.dedup.key_versions import bring_up_to_date
+
+    for upgrade in bring_up_to_date(url):
+        if upgrade.job_id is not None:
+            print(
+                f"matching keys of {upgrade.entity} records changed (version "
+                f"{upgrade.version}): re-index queued as job {upgrade.job_id}"
+            )
 
 
 def render_openapi(settings: Settings) -> str:

@@ -62,10 +62,14 @@ def migrated_database() -> Iterator[str]:
     """DATABASE_URL when set, else a fresh embedded PostgreSQL; migrated either way."""
     from app.core import migrations
     from app.core.embedded_db import EmbeddedPostgres
+    from app.dedup.key_versions import bring_up_to_date
 
+    # as `crm-dq migrate` does: records loaded next get this release's keys, and a reused
+    # base loaded by an older release gets its re-index queued
     configured = os.environ.get("DATABASE_URL")
     if configured:
         migrations.upgrade(configured)
+        bring_up_to_date(configured)
         yield configured
         return
     with tempfile.TemporaryDirectory(prefix="crmdq-bench-db-") as data_dir:
@@ -74,6 +78,7 @@ def migrated_database() -> Iterator[str]:
         try:
             url = server.ensure_database("crmdq")
             migrations.upgrade(url)
+            bring_up_to_date(url)
             yield url
         finally:
             server.stop()

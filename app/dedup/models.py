@@ -58,6 +58,18 @@ class TermCount(Base):
     count: Mapped[int] = mapped_column(BigInteger)
 
 
+class MatchKeyVersion(Base):
+    """The engine's key version an entity's stored keys were written with (`key_versions`)."""
+
+    __tablename__ = "match_key_versions"
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
 class BaseSize(Base):
     __tablename__ = "dedup_base_sizes"
 
