@@ -28,6 +28,10 @@ from app.dedup.models import MatchKeyVersion
 from app.dedup.pairs_repository import ScanRepository
 from app.dedup.reindex import KIND as REINDEX
 
+# Two processes started together (two servers, or `migrate` beside one) check one at a time,
+# so the second finds the version the first recorded, not a reason to queue the job again.
+_CHECK_LOCK = int.from_bytes(b"matchkey", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
 
 @dataclass(frozen=True, slots=True)
 class Upgrade:
@@ -38,6 +42,7 @@ class Upgrade:
 
 async def bring_keys_up_to_date(session: AsyncSession) -> list[Upgrade]:
     """Queue a re-index for each entity whose stored keys are older than the engine's."""
+    await session.execute(select(func.pg_advisory_xact_lock(_CHECK_LOCK)))
     rows = await session.execute(select(MatchKeyVersion.entity, MatchKeyVersion.version))
     stored = {entity: version for entity, version in rows}
     done: list[Upgrade] = []
