@@ -109,10 +109,14 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
             try:
-                if args.rescore_first:
-                    rescored, took, _ = follow(port, token, worker, "/v1/quality/rescore")
-                    print(f"rescore {rescored['status']}: {args.contacts:,} contacts in "
-                          f"{took:.0f} s ({args.contacts / took:,.0f}/s)")  # fmt: skip
+                if args.rescore_first:  # the records of the entity scanned
+                    scanned = (args.contacts if args.entity == "contact"
+                               else companies_beside(args.contacts))  # fmt: skip
+                    rescored, took, _ = follow(
+                        port, token, worker, "/v1/quality/rescore", entity=args.entity
+                    )
+                    print(f"rescore {rescored['status']}: {scanned:,} {args.entity} records in "
+                          f"{took:.0f} s ({scanned / took:,.0f}/s)")  # fmt: skip
                 job, seconds, peak = follow(port, token, worker, entity=args.entity)
             finally:
                 worker.send_signal(signal.SIGINT)
