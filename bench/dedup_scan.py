@@ -93,6 +93,7 @@ def main() -> None:
         "score, which a scan would compute in full) and report its time",
     )
     args = parser.parse_args()
+    scanned = args.contacts if args.entity == "contact" else companies_beside(args.contacts)
     with migrated_database() as url:
         asyncio.run(load_once(url, args.contacts, args.seed, probes=False))
         # a scan of a million records can outlast the default 15-minute token
@@ -110,8 +111,6 @@ def main() -> None:
             )
             try:
                 if args.rescore_first:  # the records of the entity scanned
-                    scanned = (args.contacts if args.entity == "contact"
-                               else companies_beside(args.contacts))  # fmt: skip
                     rescored, took, _ = follow(
                         port, token, worker, "/v1/quality/rescore", entity=args.entity
                     )
@@ -125,7 +124,6 @@ def main() -> None:
         raise SystemExit(f"scan {job['status']}: {job.get('error')}")
     result = job["result"]
     verdicts = result["by_verdict"]
-    scanned = args.contacts if args.entity == "contact" else companies_beside(args.contacts)
     print(
         f"| {args.entity} records stored | scan s | records/s | pairs stored | duplicate "
         "| possible | related | peak RSS MB, worker + scoring processes |"

@@ -161,13 +161,7 @@ def _repair(address: str) -> str | None:
             return None
         domain = next(p for p in _providers() if p.split(".", 1)[0] == label[0])
     domain = suggest_domain(domain) or domain
-    try:
-        result = email_validator.validate_email(
-            f"{local}@{domain}", check_deliverability=False, strict=True
-        )
-    except email_validator.EmailNotValidError:
-        return None
-    repaired = result.normalized.lower()
+    repaired = _normalised(f"{local}@{domain}")
     return None if repaired == address.lower() else repaired
 
 

@@ -99,7 +99,7 @@ LAST_NAME = Comparison(
         Level(
             # "de La Fontaine" = "Fontaine"; "Martin-Dupont" ⊃ "Martin"; "Dupont-Martin"
             "same_core",
-            lambda a, b: a.core == b.core or a.words <= b.words or b.words < a.words,
+            lambda a, b: a.core == b.core or a.words <= b.words or b.words <= a.words,
             _names_terms(t.LAST_NAME),
         ),
         Level(

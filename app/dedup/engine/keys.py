@@ -87,11 +87,6 @@ def company_keys(view: CompanyView) -> frozenset[str]:
         words = name.fingerprint.split()
         keys.add(PREFIXES + " ".join(sorted(w[:4] for w in words)))
         keys.add(SUFFIXES + " ".join(sorted(w[-4:] for w in words)))
-    elif name is not None and name.fingerprint and view.address is not None:
-        # alone such a name names many firms, but rarely twice in one place
-        for place in (view.address.city, view.address.postcode):
-            if place:
-                keys.add(GENERIC_AT + name.fingerprint + "|" + place)
     keys.update(_in_place(view))
     if name is not None:
         if name.is_acronym_like:
@@ -107,17 +102,20 @@ def _in_place(view: CompanyView) -> set[str]:
     Fis", "CAÉ Chanivenou", "Caron Automobiles SARM") or two in the one word that names the
     firm ("Levomtte Location") breaks them all; and a common name's blocks outgrow their cap
     in a big base. Within one postcode or town, the firm's street, or the longest word of
-    its name, is selective enough to compare on.
+    its name, is selective enough to compare on. A name of generic words only has no name
+    key at all: alone it names many firms, but rarely twice in one place, so it is keyed
+    whole there.
     """
-    address = view.address
+    address, name = view.address, view.name
     if address is None:
         return set()
     places = [place for place in (address.postcode, address.city) if place]
     keys = {STREET_AT + address.street + "|" + place for place in places if address.street}
-    words = view.name.distinctive if view.name is not None else ()
-    if words:
-        longest = max(words, key=lambda w: (len(w), w))
+    if name is not None and name.distinctive:
+        longest = max(name.distinctive, key=lambda w: (len(w), w))
         keys.update(WORD_AT + longest + "|" + place for place in places)
+    elif name is not None and name.fingerprint:
+        keys.update(GENERIC_AT + name.fingerprint + "|" + place for place in places)
     return keys
 
 
