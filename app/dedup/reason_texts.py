@@ -103,6 +103,9 @@ FRENCH = {
     "different first names and civilities: two people sharing a phone or mailbox": (
         "prénoms et civilités différents : deux personnes partageant un téléphone ou une boîte"
     ),
+    "two different first names in use: relatives sharing a phone or mailbox?": (
+        "deux prénoms usuels différents : des parents partageant un téléphone ou une boîte ?"
+    ),
     "different first names: relatives sharing a phone or mailbox?": (
         "prénoms différents : des parents partageant un téléphone ou une boîte ?"
     ),

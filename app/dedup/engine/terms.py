@@ -80,6 +80,9 @@ class TermFrequencies:
     counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     total: int = 1
 
+    def count(self, term: str) -> int:
+        return self.counts.get(term, 0)
+
     def frequency(self, term: str) -> float:
         # a value being compared exists at least once, so it is never rarer than 1 / total
         return max(self.counts.get(term, 0), 1) / max(self.total, 1)

@@ -10,9 +10,11 @@ An SCI or a holding beside a trading firm of the same name is the owner's other 
 related, not a duplicate.
 Contacts: a name, a switchboard and a company in common are what colleagues and relatives
 share, so without a personal identifier agreeing (personal email, mobile) a pair is at most
-`possible`; so is a pair whose first names differ, whatever agrees (in a family firm the
-owner's mobile or mailbox is often typed in for his wife and children), and one whose first
-names and civilities both differ is two people.
+`possible`; so is a pair whose first names differ, whatever agrees, as one may be mistyped
+beyond recognition ("Alexx", "Siphiee"). But two first names that are both in use (in the
+shipped table, or each carried by a few stored records) are two people: in a family firm the
+owner's mobile or mailbox is typed in for his wife and children, so such a pair is related,
+not a duplicate; and one whose first names and civilities both differ is two people.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ _TELLING = ("siren", "siret", "domain", "phone", "address")
 _ALIKE_OR_UNKNOWN = frozenset({None, "exact"})
 # Civil companies hold property or a practice beside the firm that trades under one name
 _CIVIL_FORMS = frozenset({"SCI", "SC", "SCM", "SCP", "SCEA"})
+# A first name carried by this many stored records is one people have, not a typo: typos
+# two keys or more apart (those that reach the "else" level) seldom repeat.
+_FIRST_NAME_IN_USE = 3
 
 
 def threshold_verdict(p: float, model: MatchModel) -> Verdict:
@@ -181,18 +186,25 @@ def contact_result(
     model: MatchModel,
     *,
     swapped: bool = False,
+    frequencies: t.TermFrequencies | None = None,
 ) -> MatchResult:
     level = {e.field: e.level for e in evidence}
     verdict = threshold_verdict(p, model)
     rules: list[str] = []
     personal = level["personal_email"] in EMAIL_AGREES or level["mobile"] == "exact"
-    if verdict is not Verdict.DISTINCT and not personal:
-        verdict = Verdict.POSSIBLE
-        rules.append("no personal email or mobile agrees: could be namesakes or relatives")
-    elif verdict is not Verdict.DISTINCT and level["first_name"] == level["civility"] == "else":
+    other_first = level["first_name"] == "else"
+    if verdict is Verdict.DISTINCT:
+        pass
+    elif other_first and level["civility"] == "else" and personal:
         verdict = Verdict.DISTINCT
         rules.append("different first names and civilities: two people sharing a phone or mailbox")
-    elif verdict is Verdict.DUPLICATE and level["first_name"] == "else":
+    elif other_first and _first_names_in_use(left, right, frequencies):
+        verdict = Verdict.RELATED
+        rules.append("two different first names in use: relatives sharing a phone or mailbox?")
+    elif not personal:
+        verdict = Verdict.POSSIBLE
+        rules.append("no personal email or mobile agrees: could be namesakes or relatives")
+    elif verdict is Verdict.DUPLICATE and other_first:
         # a civility alone is often wrong (forms default to "M."), so it caps nothing alone
         verdict = Verdict.POSSIBLE
         rules.append("different first names: relatives sharing a phone or mailbox?")
@@ -201,6 +213,25 @@ def contact_result(
     if (left.email and left.email.is_role) or (right.email and right.email.is_role):
         rules.append("shared mailbox (contact@, info@…) ignored as an identifier")
     return MatchResult(p, verdict, evidence, "contact", tuple(rules))
+
+
+def _first_names_in_use(
+    left: ContactView, right: ContactView, frequencies: t.TermFrequencies | None
+) -> bool:
+    """Whether both first names are ones people have, not one mistyped out of recognition."""
+    known = tables.nicknames()
+
+    def in_use(view: ContactView) -> bool:
+        name = view.first_name
+        if name is None or name.is_initials:
+            return False
+        if name.compact in known:
+            return True
+        return frequencies is not None and (
+            frequencies.count(t.FIRST_NAME + name.compact) >= _FIRST_NAME_IN_USE
+        )
+
+    return in_use(left) and in_use(right)
 
 
 def orient(
