@@ -139,6 +139,4 @@ def score_contacts(
     left, right, swapped = orient(left, right, frequency)
     evidence = weigh(left, right, model, frequencies)
     p = probability(evidence, model)
-    return contact_result(
-        left, right, evidence, p, model, swapped=swapped, frequencies=frequencies
-    )
+    return contact_result(left, right, evidence, p, model, swapped=swapped, frequencies=frequencies)
