@@ -111,6 +111,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "phone.too_short": {"fr": "Numéro trop court.", "en": "Number too short."},
     "phone.too_long": {"fr": "Numéro trop long.", "en": "Number too long."},
+    "phone.several": {
+        "fr": "Plusieurs numéros dans un seul champ : gardez-en un (le premier est suggéré).",
+        "en": "Several numbers in one field: keep one (the first is suggested).",
+    },
     "phone.invalid_country_code": {
         "fr": "Indicatif pays inconnu.",
         "en": "Unknown country calling code.",

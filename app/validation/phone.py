@@ -77,6 +77,8 @@ _EXTENSION = re.compile(
 )
 _LABEL = re.compile(r"^(?:t[ée]l[ée]phone|t[ée]l|phone)[\s.:]*", re.IGNORECASE)
 _ALLOWED = re.compile(r"[0-9+()./\- ]+")
+# "01 23 45 67 89 / 06 12 34 56 78", "… ou 06 …": two numbers where a CRM has one field
+_SEVERAL = re.compile(r"\s*(?:[/;,|\n]|\s(?:ou|et|or|and)\s)\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,27 @@ def validate_phone(
     text, findings = text_input(field, raw)
     if text is None:
         return PhoneCheck(None, tuple(findings))
+    check = _check(text, findings, field, country, default_region)
+    if check.value is None and (first := _first_of_several(text, field, country, default_region)):
+        # as for several emails, nothing is dropped silently: the caller picks one
+        return PhoneCheck(None, (*findings, error(field, "phone.several", suggestion=first)))
+    return check
+
+
+def _first_of_several(
+    text: str, field: str, country: str | None, default_region: str
+) -> str | None:
+    """The first number, when the text holds two or more valid ones and nothing else."""
+    parts = _SEVERAL.split(text)
+    if len(parts) < 2:
+        return None
+    values = [_check(part, [], field, country, default_region).value for part in parts]
+    return values[0] if None not in values else None
+
+
+def _check(
+    text: str, findings: list[Finding], field: str, country: str | None, default_region: str
+) -> PhoneCheck:
     text = _LABEL.sub("", text)  # "Tél. : 01 ...", RFC 3966 "tel:+33..."
     extension = _EXTENSION.search(text)
     if extension:

@@ -55,6 +55,26 @@ async def test_an_address_copied_from_a_mail_client_is_kept(
     assert "nom affiché" in finding["message"]
 
 
+async def test_two_numbers_in_one_field_are_refused_with_the_first_suggested(
+    client: AsyncClient, form: dict
+) -> None:
+    response = await client.post(
+        "/v1/validate/contact",
+        json={
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "phone": "01 42 68 53 00 / 06 12 34 56 78",
+        },
+        headers=form | {"Accept-Language": "en"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["blocking"] is True
+    (finding,) = [f for f in body["findings"] if f["field"] == "phone"]
+    assert (finding["code"], finding["suggestion"]) == ("phone.several", "+33142685300")
+    assert finding["message"].startswith("Several numbers in one field")
+
+
 async def test_french_messages_by_default(client: AsyncClient, form: dict) -> None:
     en = await client.post(
         "/v1/validate/company",

@@ -66,6 +66,40 @@ def test_invalid_numbers(raw: object, code: str) -> None:
     assert [(f.code, f.severity) for f in result.findings] == [(code, Severity.ERROR)]
 
 
+SEVERAL_CASES = [
+    pytest.param("01 23 45 67 89 / 06 12 34 56 78", "+33123456789", id="slash"),
+    pytest.param("06 12 34 56 78 ou 01 23 45 67 89", "+33612345678", id="ou"),
+    pytest.param("0123456789;0612345678", "+33123456789", id="semicolon-no-space"),
+    pytest.param("+33 1 23 45 67 89, +44 20 7946 0958", "+33123456789", id="two-countries"),
+    pytest.param("Tél. : 01 23 45 67 89 | 06 12 34 56 78", "+33123456789", id="label-and-bar"),
+]
+
+
+@pytest.mark.parametrize(("raw", "first"), SEVERAL_CASES)
+def test_several_numbers_are_refused_with_the_first_suggested(raw: str, first: str) -> None:
+    result = validate_phone(raw)
+    assert result.value is None
+    assert [(f.code, f.severity, f.suggestion) for f in result.findings] == [
+        ("phone.several", Severity.ERROR, first)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        # one number written with slashes is one number
+        pytest.param("01/23/45/67/89", None, id="slashed-digits"),
+        # a number and something else: the number's own error, nothing suggested
+        pytest.param("01 23 45 67 89 / 06", "phone.too_long", id="second-part-too-short"),
+        pytest.param("01 23 45 67 89 ou le soir", "phone.invalid_characters", id="text-after"),
+    ],
+)
+def test_not_several_numbers(raw: str, code: str | None) -> None:
+    result = validate_phone(raw)
+    errors = [(f.code, f.suggestion) for f in result.findings if f.severity is Severity.ERROR]
+    assert errors == ([] if code is None else [(code, None)])
+
+
 @pytest.mark.parametrize("raw", [None, "", "   ", "\u00a0"])
 def test_absent(raw: object) -> None:
     assert validate_phone(raw).findings == ()
