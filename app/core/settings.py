@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     webhook_delivery_timeout_s: float = Field(default=10.0, gt=0, le=120)
     webhook_max_attempts: int = Field(default=15, ge=1, le=50)
     webhook_dispatch_interval_s: float = Field(default=1.0, gt=0, le=60)
+    # Days an outbox event is kept once every delivery of it is done; 0 keeps them all.
+    webhook_outbox_keep_days: int = Field(default=30, ge=0, le=3650)
 
     # GDPR retention (see README): after the CNIL's guidance for B2B prospects.
     gdpr_retention_prospect_years: int = Field(default=3, ge=1, le=100)

@@ -21,6 +21,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "app.dedup.reindex",
     "app.merge.auto",
     "app.webhooks.inbound",
+    "app.webhooks.outbox_retention",
     "app.gdpr.export_job",
     "app.gdpr.retention_job",
     "app.quality.cleaning_job",
@@ -33,10 +34,12 @@ def declare_schedules(settings: Settings) -> None:
     """Schedules whose period comes from settings (the others are declared at import)."""
     from app.gdpr.retention_service import declare_schedule
     from app.quality import record_job, snapshot_job
+    from app.webhooks import outbox_retention
 
     declare_schedule(settings)
     record_job.declare_schedule(settings)
     snapshot_job.declare_schedule(settings)
+    outbox_retention.declare_schedule(settings)
 
 
 def add_worker_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

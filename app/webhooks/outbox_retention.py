@@ -1,0 +1,109 @@
+"""Outbox retention (`webhooks.outbox_prune`): settled events leave after `keep_days`.
+
+Every change writes an outbox event, and every event one delivery per subscription with its
+attempts: without a limit an import of a million records leaves a million rows behind for
+good. An event older than `webhook_outbox_keep_days` goes, with its deliveries and their
+attempt logs (cascade), once nothing is left to do for it: every delivery delivered (or
+none, when no subscription wanted it) and fan-out done. A dead or pending delivery keeps its
+event, however old, for ops to replay; it goes once replayed and delivered.
+
+Deleted in batches, one transaction each with its audit event (counts and cut-off, nothing
+about a record), so a worker stopped between two keeps what is done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import jobs
+from app.audit import service as audit
+from app.auth.principal import SYSTEM
+from app.core.settings import Settings
+from app.core.timeutil import utcnow
+from app.jobs import JobContext
+from app.webhooks.models import OutboxEvent
+from app.webhooks.outbound_models import WebhookDelivery, WebhookFanout
+
+KIND = "webhooks.outbox_prune"
+BATCH = 5_000
+
+
+def _settled_before(cutoff: datetime):
+    """Events older than `cutoff` with nothing left to deliver."""
+    unsettled = exists().where(
+        WebhookDelivery.event_id == OutboxEvent.id, WebhookDelivery.status != "delivered"
+    )
+    queued = exists().where(WebhookFanout.event_id == OutboxEvent.id)
+    return (OutboxEvent.created_at < cutoff, ~unsettled, ~queued)
+
+
+async def count_settled(session: AsyncSession, cutoff: datetime) -> int:
+    query = select(func.count()).select_from(OutboxEvent).where(*_settled_before(cutoff))
+    return int(await session.scalar(query) or 0)
+
+
+async def prune_batch(session: AsyncSession, cutoff: datetime, limit: int = BATCH) -> int:
+    """Delete up to `limit` settled events older than `cutoff` (oldest first), audited."""
+    doomed = (
+        select(OutboxEvent.id)
+        .where(*_settled_before(cutoff))
+        .order_by(OutboxEvent.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).cte("doomed")
+    deliveries = await session.scalar(
+        select(func.count())
+        .select_from(WebhookDelivery)
+        .where(WebhookDelivery.event_id.in_(select(doomed.c.id)))
+    )
+    deleted = (
+        await session.execute(
+            OutboxEvent.__table__.delete()
+            .where(OutboxEvent.id.in_(select(doomed.c.id)))
+            .returning(OutboxEvent.id)
+        )
+    ).all()
+    if deleted:
+        await audit.record(
+            session,
+            SYSTEM,
+            "webhook_outbox.pruned",
+            entity_type="outbox",
+            details={
+                "events": len(deleted),
+                "deliveries": int(deliveries or 0),
+                "created_before": cutoff.isoformat(),
+            },
+        )
+    return len(deleted)
+
+
+@jobs.register(KIND)
+async def prune(ctx: JobContext) -> dict[str, Any]:
+    cutoff = utcnow() - timedelta(days=int(ctx.params["keep_days"]))
+    async with ctx.unit() as session:
+        total = await count_settled(session, cutoff)
+    await ctx.report(0, total, "webhooks.outbox_prune.deleting")
+    done = 0
+    while True:
+        async with ctx.unit() as session:
+            deleted = await prune_batch(session, cutoff)
+        if not deleted:
+            break
+        done += deleted
+        await ctx.report(min(done, max(total, done)), max(total, done))
+        ctx.stop_point()
+    return {"events_deleted": done, "created_before": cutoff.isoformat()}
+
+
+def declare_schedule(settings: Settings) -> None:
+    """Daily, when `webhook_outbox_keep_days` is above 0 (0 keeps every event)."""
+    if not settings.webhook_outbox_keep_days:
+        return
+    jobs.schedule(
+        KIND, every=timedelta(days=1), params={"keep_days": settings.webhook_outbox_keep_days}
+    )
