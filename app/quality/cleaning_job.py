@@ -27,7 +27,7 @@ from app.core.settings import get_settings
 from app.core.timeutil import utcnow
 from app.jobs import JobContext
 from app.quality.cleaning_models import CleaningChange
-from app.quality.cleaning_plan import plan_record
+from app.quality.cleaning_plan import held_fields, held_values, plan_record
 from app.quality.cleaning_repository import CleaningRepository
 from app.quality.cleaning_service import KIND, KINDS
 from app.records import service as records
@@ -96,13 +96,15 @@ async def _plan(ctx: JobContext, run_id: uuid.UUID, policy: ValidationPolicy) ->
             repo = CleaningRepository(session)
             after = uuid.UUID(state["after"]) if state["after"] else None
             batch = await repo.active_after(
-                kind.model, kind.validated_fields, run.source_system, after, PLAN_BATCH
+                kind.model, held_fields(kind.entity), run.source_system, after, PLAN_BATCH
             )
             if not batch:
                 break
             rows = []
             for record in batch:
-                plan = plan_record(kind.entity, kind.snapshot(record), policy, run.fields)
+                plan = plan_record(
+                    kind.entity, held_values(kind.entity, record), policy, run.fields
+                )
                 counts["unresolved"].update(plan.unresolved.keys())
                 counts["blocked"].update(plan.blocked)
                 if plan.changes:
@@ -219,7 +221,7 @@ async def _apply_one(
         return "skipped_changed", "record.gone"
     if record.version != row.version:
         return "skipped_changed", "record.version_changed"
-    plan = plan_record(kind.entity, kind.snapshot(record), policy, run.fields)
+    plan = plan_record(kind.entity, held_values(kind.entity, record), policy, run.fields)
     if set(plan.fields) != set(row.fields):  # written behind the version's back
         return "skipped_changed", "record.plan_changed"
     written = await records.update(

@@ -37,10 +37,18 @@ CLEANABLE: Mapping[str, tuple[str, ...]] = {
         "email_status",
         "lawful_basis",
         "collection_method",
+        "additional_emails",
+        "additional_phones",
     ),
     "company": COMPANY_FIELDS,
 }
 VALIDATED: Mapping[str, tuple[str, ...]] = {"contact": CONTACT_FIELDS, "company": COMPANY_FIELDS}
+# Lists of values, each validated like the main one; one the validators refuse leaves the
+# whole list as it is (reported unresolved), as the job never drops a value.
+LISTS: Mapping[str, tuple[str, ...]] = {
+    "contact": ("additional_emails", "additional_phones"),
+    "company": (),
+}
 _PREPARE = {"contact": prepare_contact, "company": prepare_company}
 _REQUIREMENTS = frozenset({"field.required", "field.one_of_required"})
 
@@ -75,8 +83,9 @@ def plan_record(
     """The changes a write of `stored`'s own values would make, restricted to `fields`."""
     prepare = _PREPARE[entity]
     current = {f: stored.get(f) for f in VALIDATED[entity]}
+    held = current | {f: stored.get(f) for f in LISTS[entity]}
     considered = [f for f in CLEANABLE[entity] if fields is None or f in fields]
-    write = {f: current[f] for f in considered}
+    write = {f: held[f] for f in considered}
     unresolved: dict[str, str] = {}
     # Each pass drops the fields the validators refuse; at most one pass per field.
     for _ in range(len(considered) + 1):
@@ -91,25 +100,34 @@ def plan_record(
                 codes = tuple(sorted({f.code for f in invalid.findings}))
                 return RecordPlan(blocked=codes, unresolved=unresolved)
             for name, code in refused.items():
-                if not _blank(current[name]):
+                if not _blank(held[name]):
                     unresolved[name] = code
                 del write[name]
             continue
         changes = []
         for name, value in prepared.values.items():
-            if name not in current or value == current[name]:
+            if name not in held or value == held[name] or (value == [] and held[name] is None):
                 continue
-            if value is None and not _blank(current[name]):
+            if value is None and not _blank(held[name]):
                 # A write would drop a value no rule recognises (a civility "Madame la"):
                 # the job never deletes data, it reports it.
                 unresolved[name] = _code(prepared.findings, name)
                 continue
-            changes.append(FieldChange(name, current[name], value))
+            changes.append(FieldChange(name, held[name], value))
         # Only the fields that change are sent: derived columns (email domain, job function)
         # of untouched fields stay as they are, as they would after a PATCH of those fields.
-        sent = {c.field: current[c.field] for c in changes if c.field in write}
+        sent = {c.field: held[c.field] for c in changes if c.field in write}
         return RecordPlan(tuple(changes), unresolved, (), sent)
     return RecordPlan(unresolved=unresolved)
+
+
+def held_fields(entity: Entity) -> tuple[str, ...]:
+    """What the planner reads of a stored record: its validated fields and its lists."""
+    return (*VALIDATED[entity], *LISTS[entity])
+
+
+def held_values(entity: Entity, record: object) -> dict[str, object]:
+    return {f: getattr(record, f) for f in held_fields(entity)}
 
 
 def apply_plan(stored: Mapping[str, object], plan: RecordPlan) -> dict[str, object]:

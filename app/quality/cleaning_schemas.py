@@ -82,8 +82,8 @@ class CleaningRead(BaseModel):
 
 class FieldChangeRead(BaseModel):
     field: str
-    before: str | None
-    after: str | None
+    before: str | list[str] | None = Field(description="A list for additional emails and phones")
+    after: str | list[str] | None
 
 
 class ChangeRead(BaseModel):

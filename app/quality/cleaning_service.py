@@ -26,7 +26,7 @@ from app.quality.cleaning_errors import (
     DryRunStale,
 )
 from app.quality.cleaning_models import CleaningChange, CleaningRun
-from app.quality.cleaning_plan import CLEANABLE, FieldChange, plan_record
+from app.quality.cleaning_plan import CLEANABLE, FieldChange, held_values, plan_record
 from app.quality.cleaning_repository import CleaningRepository
 from app.quality.cleaning_schemas import CleaningCreate
 from app.records.kinds import COMPANIES, CONTACTS, Kind
@@ -159,7 +159,7 @@ def _listed(
         # The former values are gone by design; show what the record holds now.
         shown = tuple(FieldChange(f, None, _text(getattr(record, f))) for f in row.fields)
         return ListedChange(row, record.version, stale, shown)
-    plan = plan_record(kind.entity, kind.snapshot(record), policy, run.fields)
+    plan = plan_record(kind.entity, held_values(kind.entity, record), policy, run.fields)
     shown = tuple(
         FieldChange(c.field, _text(c.before), _text(c.after))
         for c in plan.changes
@@ -168,5 +168,7 @@ def _listed(
     return ListedChange(row, record.version, stale, shown)
 
 
-def _text(value: object) -> str | None:
+def _text(value: object) -> str | list[str] | None:
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
     return None if value is None else str(value)

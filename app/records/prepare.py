@@ -13,7 +13,7 @@ from app.records.job_function import job_function
 from app.validation.company import COMPANY_FIELDS, validate_company
 from app.validation.contact import CONTACT_FIELDS, validate_contact
 from app.validation.email import validate_email
-from app.validation.findings import Finding, Severity
+from app.validation.findings import Finding, Severity, error
 from app.validation.phone import validate_phone
 from app.validation.policy import ValidationPolicy
 from app.validation.report import ValidationReport
@@ -143,7 +143,9 @@ def _more(raw: object, kind: str, policy: ValidationPolicy) -> tuple[list[str], 
     field = f"additional_{kind}s"
     kept: list[str] = []
     findings: list[Finding] = []
-    for item in raw or []:  # type: ignore[union-attr]
+    if raw is not None and not isinstance(raw, list | tuple):  # a stored value, not the API's
+        return kept, [error(field, "field.wrong_type", expected="list")]
+    for item in raw or []:
         if kind == "email":
             check = validate_email(item, field=field, b2b=policy.b2b)
         else:

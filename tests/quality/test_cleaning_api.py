@@ -192,6 +192,51 @@ async def test_dry_run_lists_then_apply_cleans_audits_and_a_rerun_plans_nothing(
 
 
 @pytest.mark.committed
+async def test_additional_emails_and_phones_are_cleaned_as_lists(committed_url: str) -> None:
+    async with live_app(committed_url, role="data_steward") as (client, app, headers):
+        messy, one_bad = await _load(
+            app,
+            _contact(last_name="Martin", email="c.martin@exemple.fr",
+                     additional_emails=["C.Martin@Perso.FR", "c.martin@perso.fr"],
+                     additional_phones=["06 12 34 56 78", "01.42.68.53.00"]),
+            _contact(last_name="Durand", email="p.durand@exemple.fr",
+                     additional_phones=["06 12 34 56 79", "12"]),
+        )  # fmt: skip
+        fields = ["additional_emails", "additional_phones"]
+        run = await _dry_run(
+            client, headers, committed_url, {"entity": "contact", "fields": fields}
+        )
+        assert run["records_to_change"] == 1
+        assert run["changes_per_field"] == {"additional_emails": 1, "additional_phones": 1}
+        assert run["unresolved_per_field"] == {"additional_phones": 1}
+        (listed,) = await _all_changes(client, headers, run["id"])
+        assert listed["record_id"] == str(messy)
+        assert {c["field"]: (c["before"], c["after"]) for c in listed["changes"]} == {
+            "additional_emails": (["C.Martin@Perso.FR", "c.martin@perso.fr"],
+                                  ["c.martin@perso.fr"]),
+            "additional_phones": (["06 12 34 56 78", "01.42.68.53.00"],
+                                  ["+33612345678", "+33142685300"]),
+        }  # fmt: skip
+
+        applied = await client.post(f"{URL}/{run['id']}/apply", headers=headers)
+        assert applied.status_code == 202, applied.text
+        await run_jobs(committed_url)
+        after = await _row(app, "contacts", messy)
+        assert after["additional_emails"] == ["c.martin@perso.fr"]
+        assert after["additional_phones"] == ["+33612345678", "+33142685300"]
+        untouched = await _row(app, "contacts", one_bad)
+        assert (untouched["additional_phones"], untouched["version"]) == (
+            ["06 12 34 56 79", "12"], 1
+        )  # fmt: skip
+        rerun = await _dry_run(
+            client, headers, committed_url, {"entity": "contact", "fields": fields}
+        )
+        assert (rerun["records_to_change"], rerun["unresolved_per_field"]) == (
+            0, {"additional_phones": 1}
+        )  # fmt: skip
+
+
+@pytest.mark.committed
 async def test_companies_by_source_and_field_get_their_legal_form_split_off(
     committed_url: str,
 ) -> None:

@@ -39,7 +39,15 @@ CONTACT_CASES = [
     pytest.param("country", "france", "FR", id="country-name"),
     pytest.param("job_title", "  Directeur   commercial ", "Directeur commercial", id="title"),
     pytest.param("email_status", "VALID", "valid", id="choice-case"),
-]
+    pytest.param("additional_phones", ["06 12 34 56 78", "01.42.68.53.00"],
+                 ["+33612345678", "+33142685300"], id="additional-phones-e164"),
+    pytest.param("additional_emails", ["JD@Acme.FR", " x@exemple.fr "],
+                 ["jd@acme.fr", "x@exemple.fr"], id="additional-emails-lower-trimmed"),
+    pytest.param("additional_phones", ["06 12 34 56 78", "+33612345678"], ["+33612345678"],
+                 id="one-number-typed-twice-kept-once"),
+    pytest.param("additional_emails", ["x@exemple.fr", "   "], ["x@exemple.fr"],
+                 id="blank-item-dropped"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("field", "stored", "expected"), CONTACT_CASES)
@@ -56,6 +64,9 @@ KEPT_CASES = [
     pytest.param("last_name", "de La Fontaine", id="already-clean"),
     pytest.param("phone", "+33612345678", id="already-e164"),
     pytest.param("phone", None, id="null-stays-null"),
+    pytest.param("additional_phones", ["+33612345678"], id="additional-already-e164"),
+    pytest.param("additional_phones", [], id="no-additional-phones"),
+    pytest.param("additional_emails", None, id="additional-emails-null"),
 ]
 
 
@@ -73,7 +84,16 @@ UNRESOLVED_CASES = [
     pytest.param("first_name", "x" * 100_000, "field.too_long", id="huge-value"),
     pytest.param("email", "not-an-email", "email.invalid", id="invalid-email"),
     pytest.param("civility", "Madame la", "civility.unknown", id="unknown-civility-kept"),
-]
+    # one bad item leaves the whole list as it is: nothing is dropped
+    pytest.param("additional_phones", ["06 12 34 56 78", "12"], "phone.too_short",
+                 id="one-invalid-additional-phone"),
+    pytest.param("additional_emails", ["x@exemple.fr", "pas une adresse"], "email.invalid",
+                 id="one-invalid-additional-email"),
+    pytest.param("additional_phones", "06 12 34 56 78", "field.wrong_type",
+                 id="additional-phones-not-a-list"),
+    pytest.param("additional_emails", ["x@exemple.fr", 42], "field.wrong_type",
+                 id="additional-email-not-text"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("field", "stored", "code"), UNRESOLVED_CASES)
