@@ -13,10 +13,11 @@ about a record), so a worker stopped between two keeps what is done.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import jobs
@@ -48,25 +49,35 @@ async def count_settled(session: AsyncSession, cutoff: datetime) -> int:
 
 async def prune_batch(session: AsyncSession, cutoff: datetime, limit: int = BATCH) -> int:
     """Delete up to `limit` settled events older than `cutoff` (oldest first), audited."""
-    doomed = (
-        select(OutboxEvent.id)
-        .where(*_settled_before(cutoff))
-        .order_by(OutboxEvent.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).cte("doomed")
-    deliveries = await session.scalar(
-        select(func.count())
-        .select_from(WebhookDelivery)
-        .where(WebhookDelivery.event_id.in_(select(doomed.c.id)))
+    ids = list(
+        await session.scalars(
+            select(OutboxEvent.id)
+            .where(*_settled_before(cutoff))
+            .order_by(OutboxEvent.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
     )
-    deleted = (
+    if not ids:
+        return 0
+    # A replay of one of their deliveries either committed before this lock (the delete
+    # below, a new statement, sees the delivery pending again and keeps the event) or waits
+    # for this transaction and finds the delivery gone.
+    locked = (
         await session.execute(
-            OutboxEvent.__table__.delete()
-            .where(OutboxEvent.id.in_(select(doomed.c.id)))
+            select(WebhookDelivery.event_id)
+            .where(WebhookDelivery.event_id.in_(ids))
+            .with_for_update()
+        )
+    ).scalars()
+    per_event = Counter(locked)
+    deleted = list(
+        await session.scalars(
+            delete(OutboxEvent)
+            .where(OutboxEvent.id.in_(ids), *_settled_before(cutoff))
             .returning(OutboxEvent.id)
         )
-    ).all()
+    )
     if deleted:
         await audit.record(
             session,
@@ -75,7 +86,7 @@ async def prune_batch(session: AsyncSession, cutoff: datetime, limit: int = BATC
             entity_type="outbox",
             details={
                 "events": len(deleted),
-                "deliveries": int(deliveries or 0),
+                "deliveries": sum(per_event[event] for event in deleted),
                 "created_before": cutoff.isoformat(),
             },
         )

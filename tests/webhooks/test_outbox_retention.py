@@ -33,18 +33,28 @@ async def test_the_daily_job_deletes_settled_old_events_and_keeps_the_rest(
             dead = await emit(app, "duplicate.detected")
             unwanted = await emit(app, "record.created")  # no subscription: no delivery
             young = await emit(app, "record.merged")
-            assert await dispatcher(app, max_attempts=1).run_once() == 3
+            replayed = await emit(app, "record.merged")
+            assert await dispatcher(app, max_attempts=1).run_once() == 4
         queued = await emit(app, "record.merged")  # not fanned out yet
         async with app.state.sessionmaker.begin() as session:
             old = utcnow() - timedelta(days=31)
             await session.execute(
                 update(OutboxEvent)
-                .where(OutboxEvent.id.in_([delivered, dead, unwanted, queued]))
+                .where(OutboxEvent.id.in_([delivered, dead, unwanted, queued, replayed]))
                 .values(created_at=old)
             )
             rows = await session.execute(select(WebhookDelivery.event_id, WebhookDelivery.status))
             statuses = {event_id: status for event_id, status in rows}
-        assert statuses == {delivered: "delivered", dead: "dead", young: "delivered"}
+        assert statuses == {
+            delivered: "delivered", dead: "dead", young: "delivered", replayed: "delivered"
+        }  # fmt: skip
+        # A receiver lost its copy of an old event: replayed, it is pending again, so it stays.
+        listed = await client.get("/v1/webhook-deliveries", headers=headers)
+        (again,) = [d for d in listed.json()["items"] if d["event_id"] == str(replayed)]
+        response = await client.post(
+            f"/v1/webhook-deliveries/{again['id']}/replay", headers=headers
+        )
+        assert response.status_code == 200, response.text
 
         declared = Registry()
         declared.schedule(outbox_retention.KIND, every=timedelta(days=1), params={"keep_days": 30})
@@ -67,9 +77,9 @@ async def test_the_daily_job_deletes_settled_old_events_and_keeps_the_rest(
         assert job is not None and job.status == "succeeded", job and job.error
         assert job.result["events_deleted"] == 2
         assert (job.progress_done, job.progress_total) == (2, 2)
-        assert left == {dead, young, queued}
-        assert kept_deliveries == {dead, young}
-        assert attempts == 2  # the dead one's and the young one's; the pruned one's went
+        assert left == {dead, young, queued, replayed}
+        assert kept_deliveries == {dead, young, replayed}
+        assert attempts == 3  # the dead, young and replayed ones'; the pruned one's went
         (event,) = pruned
         assert event.actor_type == "system"
         assert (event.details["events"], event.details["deliveries"]) == (2, 1)
