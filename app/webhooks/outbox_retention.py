@@ -106,7 +106,8 @@ async def prune(ctx: JobContext) -> dict[str, Any]:
         if not deleted:
             break
         done += deleted
-        await ctx.report(min(done, max(total, done)), max(total, done))
+        total = max(total, done)  # events that settled after the count are deleted too
+        await ctx.report(done, total)
         ctx.stop_point()
     return {"events_deleted": done, "created_before": cutoff.isoformat()}
 
