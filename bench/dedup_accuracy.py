@@ -10,8 +10,10 @@ Pipeline, all in memory: normalise every record once → blocking keys,
 blocks above their kind's cap dropped (`BLOCK_CAPS`, as the lookup and the scan do; `--small-cap`
 tries another cap for the contact kinds it lists) → each candidate pair scored once with the model's
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
-set → clusters from `duplicate` links. Pairs are scored on `--workers` processes (default:
-one per core, as a scan scores; the views are built once, before the fork, and shared).
+set → clusters from `duplicate` links. The work runs on `--workers` processes (default:
+one per core, see `bench.dedup_stages`): each builds the views and keys of a slice of the
+records, then enumerates and scores the pairs of a share of the blocking keys; `--examples`
+and `--census` score in this process, as they need every pair's evidence.
 As a scan does, company pairs the screen proves `distinct` (`engine.screen`) are not
 weighed in full; with `--examples` or `--census` every pair is.
 
@@ -29,18 +31,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-import itertools
 import json
-import multiprocessing
 import os
 import resource
 import subprocess
 import sys
 import time
-from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.dedup.engine import keys as blocking
@@ -50,7 +48,8 @@ from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, for_base_size
 from app.dedup.engine.normalise import company_view, contact_view
 from app.dedup.engine.result import Verdict
 from app.dedup.engine.score import score_companies, score_contacts
-from app.dedup.engine.terms import TermFrequencies, company_terms, contact_terms
+from app.dedup.engine.terms import company_terms, contact_terms
+from bench import dedup_stages as stages
 from bench.datasets import DATA
 
 ENGINES: dict[str, tuple[Callable[..., Any], ...]] = {
@@ -78,34 +77,6 @@ HEADER = (
 )
 
 
-@dataclass
-class Counts:
-    predicted: int = 0
-    correct: int = 0
-
-    def row(self, truth: int) -> tuple[float, float, float]:
-        p = self.correct / self.predicted if self.predicted else 1.0
-        r = self.correct / truth if truth else 1.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def candidate_pairs(record_keys: list[frozenset[str]], caps: Mapping[str, int]):
-    """Each pair sharing a usable key, once: under the smallest key the two share."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, ks in enumerate(record_keys):
-        for k in ks:
-            blocks[k].append(i)
-    usable = {k for k, members in blocks.items() if 1 < len(members) <= blocking.block_cap(k, caps)}
-    kept = [ks & usable for ks in record_keys]
-    for key in sorted(usable):
-        members = blocks[key]
-        for x, i in enumerate(members):
-            ki = kept[i]
-            for j in members[x + 1 :]:
-                if min(ki & kept[j]) == key:
-                    yield i, j
-
-
 def caps_of(entity: str, small_cap: int | None) -> Mapping[str, int]:
     caps = blocking.BLOCK_CAPS[entity.removesuffix("s").replace("companie", "company")]
     return caps if small_cap is None else dict.fromkeys(caps, small_cap)
@@ -129,49 +100,37 @@ def run(
     # what is already held, here the generated records
     gc.freeze()
     started = time.perf_counter()
-    views = [view_of(r) for r in records]
-    frequencies = TermFrequencies.of(terms_of(v) for v in views)
+    views, record_keys, frequencies = stages.prepare(records, view_of, terms_of, keys_of, workers)
+    gc.freeze()  # the views from the other processes too
     model = for_base_size(base_model, len(views))
     truth_ids = [r["true_entity_id"] for r in records]
-    loose, strict, compared = Counts(), Counts(), 0
-    links: list[tuple[int, int, float]] = []
-    shown: Counter[str] = Counter()
-    shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
-    true_compared = 0
-    pairs = candidate_pairs([keys_of(v) for v in views], caps_of(entity, small_cap))
+    blocks = stages.Blocks.of(record_keys, caps_of(entity, small_cap))
+    del record_keys
     gc.freeze()  # as a scan's scoring process does once its views are built
-    if examples or census:  # their error shapes need every pair's evidence
-        scored = ((i, j, score(views[i], views[j], model, frequencies)) for i, j in pairs)
-    elif workers < 2:
-        scored = ((i, j, _scored(views[i], views[j], score, plain, model, frequencies))
-                  for i, j in pairs)  # fmt: skip
-    else:
-        scored = _score_in_processes(pairs, workers, (views, score, plain, model, frequencies))
-    for i, j, result in scored:
-        compared += 1
-        same = truth_ids[i] == truth_ids[j]
-        true_compared += same
-        if result.verdict in (Verdict.DUPLICATE, Verdict.POSSIBLE):
-            loose.predicted += 1
-            loose.correct += same
-        if result.verdict is Verdict.DUPLICATE:
-            strict.predicted += 1
-            strict.correct += same
-            links.append((i, j, result.probability))
-        if examples:
+    if examples or census:  # their error shapes need every pair's evidence, here
+        tally = stages.Tally()
+        shown: Counter[str] = Counter()
+        shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+        for i, j in blocks.pairs():
+            result = score(views[i], views[j], model, frequencies)
+            same = truth_ids[i] == truth_ids[j]
+            tally.add(i, j, result.verdict, result.probability, same)
             kind = _error_kind(result.verdict, same)
-            if kind and shown[kind] < examples:
+            if kind and examples and shown[kind] < examples:
                 shown[kind] += 1
                 _show(kind, records[i], records[j], result)
-        if census and _error_kind(result.verdict, same):
-            shapes["missed" if same else "false match"][_shape(result)] += 1
-    found = clusters(links)
+            if kind and census:
+                shapes["missed" if same else "false match"][_shape(result)] += 1
+    else:
+        scoring = (views, score, plain, model, frequencies)
+        tally = stages.score_shares(blocks, workers, scoring, truth_ids)
+    found = clusters(tally.links)
     elapsed = time.perf_counter() - started
     sizes = Counter(truth_ids)
     truth_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
     if census:
-        _print_census(entity, truth_pairs, true_compared, shapes, census)
-    cluster_counts = Counts()
+        _print_census(entity, truth_pairs, tally.true_compared, shapes, census)
+    cluster_counts = stages.Counts()
     for members in found:
         by_truth = Counter(truth_ids[m] for m in members)
         cluster_counts.predicted += len(members) * (len(members) - 1) // 2
@@ -179,9 +138,9 @@ def run(
     return {
         "entity": entity,
         "n": len(records),
-        "compared": compared,
-        "loose": loose.row(truth_pairs),
-        "strict": strict.row(truth_pairs),
+        "compared": tally.compared,
+        "loose": tally.loose.row(truth_pairs),
+        "strict": tally.strict.row(truth_pairs),
         "cluster_f1": cluster_counts.row(truth_pairs)[2],
         "seconds": elapsed,
         # the scoring processes' pages are mostly shared with this one: summing overcounts
@@ -190,54 +149,6 @@ def run(
 
 
 _RUSAGE = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-_shared: tuple[Any, ...] = ()  # views and scorer, inherited by forked scoring processes
-
-
-def _score_in_processes(pairs: Iterator[tuple[int, int]], workers: int, shared: tuple[Any, ...]):
-    """Score the pairs on `workers` processes, as a scan does on every core: the views are
-    built once and inherited on fork (copy-on-write); only positions and results travel."""
-    global _shared
-    _shared = shared
-    batches = (array("i", [k for pair in batch for k in pair]) for batch in _batched(pairs))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for batch in pool.imap(_score_batch, batches):
-            yield from batch
-
-
-def _batched(pairs: Iterator[tuple[int, int]], size: int = 5_000):
-    while batch := list(itertools.islice(pairs, size)):
-        yield batch
-
-
-def _score_batch(flat: array) -> list[tuple[int, int, Any]]:
-    views, score, plain, model, frequencies = _shared
-    return [
-        (i, j, _Light.of(_scored(views[i], views[j], score, plain, model, frequencies)))
-        for i, j in zip(flat[::2], flat[1::2], strict=True)
-    ]
-
-
-class _Light:
-    """What the parent needs of a result: less to send back than the evidence."""
-
-    __slots__ = ("probability", "verdict")
-
-    def __init__(self, verdict: Verdict, probability: float) -> None:
-        self.verdict, self.probability = verdict, probability
-
-    @classmethod
-    def of(cls, result: Any) -> _Light:
-        return result if isinstance(result, _Light) else cls(result.verdict, result.probability)
-
-
-# A pair the screen set aside: `distinct`, its probability known only to be below `possible`.
-_SET_ASIDE = _Light(Verdict.DISTINCT, 0.0)
-
-
-def _scored(left: Any, right: Any, score: Any, plain: Any, model: Any, frequencies: Any) -> Any:
-    if plain(left, right, model, frequencies):
-        return _SET_ASIDE
-    return score(left, right, model, frequencies)
 
 
 def _error_kind(verdict: Verdict, same: bool) -> str | None:
