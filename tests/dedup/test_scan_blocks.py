@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.dedup.engine.keys import BLOCK_CAPS, DEFAULT_MAX_BLOCK, SMALL_BLOCK, block_cap
+from app.dedup.engine.keys import (
+    BLOCK_CAPS,
+    DEFAULT_MAX_BLOCK,
+    SMALL_BLOCK,
+    TYPO_BLOCK,
+    block_cap,
+)
 from app.dedup.scan_blocks import BlockPairs, BlockReader, blocks_of
 
 CAPS = {"np:": 3}
@@ -60,10 +66,13 @@ def test_a_resumed_scan_replays_without_scoring_again() -> None:
 
 def test_the_cap_of_each_kind_comes_from_one_table() -> None:
     contact = BLOCK_CAPS["contact"]
-    assert block_cap("np:dupo|jean", contact) == SMALL_BLOCK
+    assert block_cap("name:dupont|jean", contact) == SMALL_BLOCK
+    assert block_cap("np:dupo|jean", contact) == TYPO_BLOCK
+    assert block_cap("ph:tpn|j", contact) == TYPO_BLOCK
     assert block_cap("email:a@b.fr", contact) == DEFAULT_MAX_BLOCK
     company = BLOCK_CAPS["company"]
-    assert block_cap("np:dupo", company) == SMALL_BLOCK
+    assert block_cap("np:dupo", company) == TYPO_BLOCK
+    assert block_cap("wa:dupont|69001", company) == TYPO_BLOCK
     assert block_cap("acr:sncf", company) == SMALL_BLOCK
     assert block_cap("siren:552100554", company) == DEFAULT_MAX_BLOCK
     assert block_cap("domain:ibm.com", company) == DEFAULT_MAX_BLOCK
