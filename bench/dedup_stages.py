@@ -135,19 +135,21 @@ def prepare(
     """Every record's view and blocking keys, and the term counts over all of them."""
     global _inherited
     _inherited = (records, view_of, terms_of, keys_of)
-    step = -(-len(records) // max(workers, 1))
+    step = max(-(-len(records) // max(workers, 1)), 1)
     slices = [(start, min(start + step, len(records))) for start in range(0, len(records), step)]
-    if len(slices) < 2:
-        views, keys, counts = _prepare_slice(slices[0] if slices else (0, 0))
-    else:
-        with _context().Pool(len(slices) - 1) as pool:
-            later = pool.map_async(_prepare_slice, slices[1:])
-            views, keys, counts = _prepare_slice(slices[0])
-            for more_views, more_keys, more_counts in later.get():
-                views.extend(more_views)
-                keys.extend(more_keys)
-                counts.update(more_counts)
-    _inherited = ()
+    try:
+        if len(slices) < 2:
+            views, keys, counts = _prepare_slice(slices[0] if slices else (0, 0))
+        else:
+            with _context().Pool(len(slices) - 1) as pool:
+                later = pool.map_async(_prepare_slice, slices[1:])
+                views, keys, counts = _prepare_slice(slices[0])
+                for more_views, more_keys, more_counts in later.get():
+                    views.extend(more_views)
+                    keys.extend(more_keys)
+                    counts.update(more_counts)
+    finally:
+        _inherited = ()
     return views, keys, TermFrequencies(counts, len(records))
 
 

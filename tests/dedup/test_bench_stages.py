@@ -7,7 +7,6 @@ from collections import Counter
 import pytest
 
 from app.dedup.engine.model import for_base_size
-from app.dedup.engine.terms import TermFrequencies
 from bench import dedup_stages as stages
 from bench.dedup_accuracy import ENGINES, caps_of
 from bench.generate import generate
@@ -50,10 +49,9 @@ def test_processes_count_what_one_process_counts(entity: str) -> None:
     assert (two.compared, two.true_compared) == (one.compared, one.true_compared)
     assert (two.loose, two.strict) == (one.loose, one.strict)
     assert sorted(two.links) == sorted(one.links)
-    frequencies = TermFrequencies(terms.counts, terms.total)
     by_hand = sum(
         1
         for i, j in blocks.pairs()
-        if score(views[i], views[j], model, frequencies).verdict.value == "duplicate"
+        if score(views[i], views[j], model, terms).verdict.value == "duplicate"
     )
     assert by_hand == one.strict.predicted
