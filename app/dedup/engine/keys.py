@@ -61,7 +61,7 @@ DEFAULT_MAX_CANDIDATES = 1_000  # records read for one lookup, at most
 # pairs no longer share a usable key).
 # The keys that only exist to survive a typo (a surname's sound with the first initial, its
 # first or last four letters, a firm's longest name word in its town) are capped tighter:
-# they brought 70 % of the contact pairs and a third of the company pairs, and almost every
+# they brought 70 % of the contact pairs and 57 % of the company pairs, and almost every
 # true pair among them shares another key too. At 10, on seed 7 generated data and on the
 # independent generator (seed 11), contact pairs fell from 345k to 226k and 547k to 330k at
 # 100k and from 6.40M to 3.64M at 1M, company pairs from 648k to 433k, 831k to 544k and
