@@ -121,8 +121,20 @@ _CHUNK = 5_000  # records between two freezes of what was built
 _inherited: tuple[Any, ...] = ()
 
 
-def _context():
-    return multiprocessing.get_context("fork")
+def _spread(work: Callable[[Any], Any], parts: Sequence[Any], inherited: tuple[Any, ...]):
+    """`work` of each part, the first done here and the others on forked processes that
+    inherit `inherited`; the results in the parts' order."""
+    global _inherited
+    _inherited = inherited
+    try:
+        if len(parts) < 2:
+            return [work(part) for part in parts]
+        with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
+            later = pool.map_async(work, parts[1:])
+            first = work(parts[0])
+            return [first, *later.get()]
+    finally:
+        _inherited = ()
 
 
 def prepare(
@@ -133,23 +145,14 @@ def prepare(
     workers: int,
 ) -> tuple[list[Any], list[frozenset[str]], TermFrequencies]:
     """Every record's view and blocking keys, and the term counts over all of them."""
-    global _inherited
-    _inherited = (records, view_of, terms_of, keys_of)
     step = max(-(-len(records) // max(workers, 1)), 1)
     slices = [(start, min(start + step, len(records))) for start in range(0, len(records), step)]
-    try:
-        if len(slices) < 2:
-            views, keys, counts = _prepare_slice(slices[0] if slices else (0, 0))
-        else:
-            with _context().Pool(len(slices) - 1) as pool:
-                later = pool.map_async(_prepare_slice, slices[1:])
-                views, keys, counts = _prepare_slice(slices[0])
-                for more_views, more_keys, more_counts in later.get():
-                    views.extend(more_views)
-                    keys.extend(more_keys)
-                    counts.update(more_counts)
-    finally:
-        _inherited = ()
+    done = _spread(_prepare_slice, slices or [(0, 0)], (records, view_of, terms_of, keys_of))
+    views, keys, counts = done[0]
+    for more_views, more_keys, more_counts in done[1:]:
+        views.extend(more_views)
+        keys.extend(more_keys)
+        counts.update(more_counts)
     return views, keys, TermFrequencies(counts, len(records))
 
 
@@ -172,19 +175,13 @@ def score_shares(
     blocks: Blocks, workers: int, scoring: tuple[Any, ...], truth_ids: Sequence[str]
 ) -> Tally:
     """Score every pair of `blocks` on `workers` processes (this one included)."""
-    global _inherited
-    _inherited = (blocks, scoring, truth_ids)
-    try:
-        if workers < 2:
-            return _score_share((0, 1))
-        with _context().Pool(workers - 1) as pool:
-            later = pool.map_async(_score_share, [(s, workers) for s in range(1, workers)])
-            tally = _score_share((0, workers))
-            for other in later.get():
-                tally.merge(other)
-        return tally
-    finally:
-        _inherited = ()
+    shares = max(workers, 1)
+    tally, *others = _spread(
+        _score_share, [(s, shares) for s in range(shares)], (blocks, scoring, truth_ids)
+    )
+    for other in others:
+        tally.merge(other)
+    return tally
 
 
 def _score_share(share: tuple[int, int]) -> Tally:
