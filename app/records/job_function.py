@@ -141,17 +141,22 @@ def _fold(text: str) -> str:
     return f" {_WORD.sub(' ', plain).strip()} "
 
 
+def _needle(word: str) -> str:
+    """What to look for in a folded title: short words whole ("rh", "dg", "it" with their
+    spaces), longer ones anywhere ("acheteu" in "acheteuse")."""
+    folded = _fold(word)
+    return folded if len(folded.strip()) <= 3 else folded.strip()
+
+
+_NEEDLES = tuple((function, tuple(map(_needle, words))) for function, words in _FUNCTIONS)
+
+
 def job_function(title: str | None) -> str | None:
     """One of a small fixed set of functions, "other" when unknown, None without a title."""
     if not title or not title.strip():
         return None
     folded = _fold(title)
-    for function, needles in _FUNCTIONS:
-        for needle in needles:
-            needle_folded = _fold(needle)
-            if len(needle_folded.strip()) <= 3:
-                if needle_folded in folded:  # short words must match whole: "rh", "dg", "it"
-                    return function
-            elif needle_folded.strip() in folded:
-                return function
+    for function, needles in _NEEDLES:
+        if any(needle in folded for needle in needles):
+            return function
     return "other"

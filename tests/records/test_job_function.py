@@ -8,6 +8,8 @@ from app.records.job_function import job_function
     [
         pytest.param("Directrice Achats", "purchasing", id="fr-purchasing"),
         pytest.param("Head of Procurement", "purchasing", id="en-purchasing"),
+        pytest.param("Acheteuse", "purchasing", id="stem-inside-a-word"),
+        pytest.param("Ingénieur d'affaires", "sales", id="accent-and-apostrophe"),
         pytest.param("Directeur commercial", "sales", id="director-of-sales-is-sales"),
         pytest.param("Key Account Manager", "sales", id="kam"),
         pytest.param("Responsable marketing digital", "marketing", id="marketing"),
