@@ -70,13 +70,13 @@ class MatchKeyRepository:
         self, entity: str, record_id: uuid.UUID, keys: Iterable[str], terms: Iterable[str]
     ) -> None:
         await self.session.execute(delete(MatchKey).where(MatchKey.record_id == record_id))
-        blocking = set(keys)
-        rows = [
-            {"entity": entity, "key": k, "record_id": record_id, "blocking": k in blocking}
-            for k in sorted(blocking | set(terms))
-        ]
-        if rows:
-            await self.session.execute(insert(MatchKey).on_conflict_do_nothing(), rows)
+        await self.add(entity, record_id, keys, terms)
+
+    async def add(
+        self, entity: str, record_id: uuid.UUID, keys: Iterable[str], terms: Iterable[str]
+    ) -> None:
+        """A new record's keys (`replace` without the delete: it has none yet)."""
+        await self._insert(_rows(entity, record_id, keys, terms))
 
     async def replace_many(
         self, entity: str, keys_by_record: Mapping[uuid.UUID, tuple[Iterable[str], Iterable[str]]]
@@ -87,13 +87,15 @@ class MatchKeyRepository:
         await self.session.execute(
             delete(MatchKey).where(MatchKey.record_id == any_(uuid_array(keys_by_record)))
         )
-        rows = []
-        for record_id, (keys, terms) in keys_by_record.items():
-            blocking = set(keys)
-            rows += [
-                {"entity": entity, "key": k, "record_id": record_id, "blocking": k in blocking}
-                for k in sorted(blocking | set(terms))
+        await self._insert(
+            [
+                row
+                for record_id, (keys, terms) in keys_by_record.items()
+                for row in _rows(entity, record_id, keys, terms)
             ]
+        )
+
+    async def _insert(self, rows: list[dict[str, object]]) -> None:
         if rows:
             await self.session.execute(insert(MatchKey).on_conflict_do_nothing(), rows)
 
@@ -242,3 +244,13 @@ class Candidates:
     sizes: dict[str, int]
     members: dict[str, list[uuid.UUID]]
     rows: dict[uuid.UUID, dict[str, Any]]
+
+
+def _rows(
+    entity: str, record_id: uuid.UUID, keys: Iterable[str], terms: Iterable[str]
+) -> list[dict[str, object]]:
+    blocking = set(keys)
+    return [
+        {"entity": entity, "key": k, "record_id": record_id, "blocking": k in blocking}
+        for k in sorted(blocking | set(terms))
+    ]

@@ -88,14 +88,18 @@ def index_strings(
     return spec.keys(view), spec.terms(view)
 
 
-async def index_record(session: AsyncSession, entity: str, record: Any) -> None:
-    """Rewrite the record's keys in the caller's transaction; inactive records have none."""
+async def index_record(
+    session: AsyncSession, entity: str, record: Any, *, new: bool = False
+) -> None:
+    """Rewrite the record's keys in the caller's transaction; inactive records have none.
+    `new`: the record was just created, so it has no keys to delete first."""
     repo = MatchKeyRepository(session)
     if record.status != "active":
         await repo.remove(record.id)
         return
     fields = await canonical_fields(session, entity, [fields_of(entity, record)])
-    await repo.replace(entity, record.id, *index_strings(entity, fields[0]))
+    write = repo.add if new else repo.replace
+    await write(entity, record.id, *index_strings(entity, fields[0]))
 
 
 async def canonical_fields(

@@ -140,7 +140,7 @@ async def create(
     await RecordRepository(session).add(record)
     for system, external_id in external_refs:
         await refs.add(kind.entity, record.id, system, external_id)
-    await dedup.index_record(session, kind.entity, record)
+    await dedup.index_record(session, kind.entity, record, new=True)
     changed = tuple(sorted(k for k, v in values.items() if v not in (None, [], "")))
     await audit.record(
         session,
