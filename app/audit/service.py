@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.audit import chain
 from app.audit.facts import EventFacts, build_facts
@@ -36,12 +39,14 @@ async def record(
     entity_id: uuid.UUID | str | None = None,
     fields: Iterable[str] = (),
     details: Mapping[str, object] | None = None,
-) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction.
+) -> AuditEvent | None:
+    """Append one event to the chain, inside the caller's transaction (None: it waits for
+    the end of `appended_at_end`).
 
     Flushes, never commits: the event lives or dies with the change it records. The
     advisory lock is held until that transaction ends, so appenders queue up instead of
-    forking the chain; keep the work after `record` short.
+    forking the chain; keep the work after `record` short, or record inside
+    `appended_at_end`.
     """
 
     # Validated before waiting for the lock: a bad event is refused without queueing.
@@ -58,12 +63,71 @@ async def record(
         request_id=current_request_id(),
         client_ip=current_client_ip(),
     )
+    pending = session.info.get(_PENDING)
+    if pending is not None:
+        pending.append(facts)
+        return None
+    (added,) = await _append(session, [facts])
+    return added
+
+
+async def _append(session: AsyncSession, events: list[EventFacts]) -> list[AuditEvent]:
     repo = AuditRepository(session)
+    added: list[AuditEvent] = []
     await repo.lock_chain()
     prev_hash = await repo.head_hash() or chain.GENESIS_HASH
-    # Stamped again under the lock, so time follows chain order on any one clock.
-    facts = replace(facts, occurred_at=utcnow())
-    return await repo.add(_to_model(facts, prev_hash, chain.link(prev_hash, facts)))
+    for facts in events:
+        # Stamped again under the lock, so time follows chain order on any one clock.
+        stamped = replace(facts, occurred_at=utcnow())
+        link = chain.link(prev_hash, stamped)
+        added.append(await repo.add(_to_model(stamped, prev_hash, link)))
+        prev_hash = link
+    return added
+
+
+# A long transaction (a batch of 1,000 rows takes seconds) that took the chain's lock at its
+# first event would hold it to its commit: every other audited write, a web form's create
+# among them, waited that long. Inside `appended_at_end` events wait in the session and are
+# appended together when the block ends, so the lock is held only from there to the commit.
+_PENDING = "audit.pending"  # session.info: the facts waiting, in order
+_MARKS = "audit.marks"  # session.info: a savepoint → how many were waiting when it began
+
+
+@asynccontextmanager
+async def appended_at_end(session: AsyncSession) -> AsyncIterator[None]:
+    """Record the block's events at its end, in the order they were recorded; the events
+    of a savepoint rolled back inside it are dropped with the savepoint's changes. Events
+    of a block that raises are dropped: its transaction must not commit."""
+    if _PENDING in session.info:  # within another such block, which appends them
+        yield
+        return
+    session.info[_PENDING], session.info[_MARKS] = [], {}
+    try:
+        yield
+        pending = session.info[_PENDING]
+    finally:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
+    if pending:
+        await _append(session, pending)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    marks = session.info.get(_MARKS)
+    if marks is not None and transaction.nested:
+        marks[transaction] = len(session.info[_PENDING])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    marks = session.info.get(_MARKS)
+    if marks is None:
+        return
+    if previous_transaction.parent is None:  # the whole transaction: nothing it did stays
+        session.info[_PENDING].clear()
+    elif previous_transaction in marks:
+        del session.info[_PENDING][marks.pop(previous_transaction) :]
 
 
 async def list_events(

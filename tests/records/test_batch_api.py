@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.audit.models import AuditEvent
 
 
 @pytest.fixture
@@ -52,6 +57,24 @@ async def test_per_row_results(client: AsyncClient, writer: dict) -> None:
         "code": "schema.extra_forbidden",
     }
     assert await count(client, writer) == 1
+
+
+async def test_a_batch_audits_its_rows_in_order(
+    client: AsyncClient, writer: dict, session: AsyncSession
+) -> None:
+    """The rows' events join the chain when the batch ends (see `appended_at_end`): one per
+    row written, in row order, none for a rejected row."""
+    rows = [person(1), person(2, email="broken@"), person(3), person(4)]
+    results = (await batch(client, writer, records=rows)).json()["results"]
+    written = [r["id"] for r in results if r["status"] == "created"]
+    assert len(written) == 3
+    audited = await session.scalars(
+        select(AuditEvent.entity_id)
+        .where(AuditEvent.action == "contact.created")
+        .order_by(AuditEvent.seq)
+    )
+    assert list(audited) == written
+    assert (await audit.verify_chain(session)).ok
 
 
 @pytest.mark.parametrize(
