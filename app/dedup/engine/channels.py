@@ -26,9 +26,6 @@ _TWO_LABEL_SUFFIXES = frozenset(
      "com.br", "co.za", "com.cn", "com.mx", "co.in", "asso.fr", "gouv.fr", "nom.fr", "com.tr"}
 )  # fmt: skip
 _SPACE = re.compile(r"\s")  # what str.isspace() calls a space, as the re module does
-# Gmail ignores dots in the user name and serves googlemail.com as gmail.com: one mailbox
-# is written "jean.martin@gmail.com", "jeanmartin@gmail.com" or "Jean.Martin@googlemail.com"
-_DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 _CITY_NOISE = re.compile(r"^(\d+(e|er|eme)?|cedex|arrondissement)$")  # "Paris 15e Cedex 08"
 # a postal box or bulk-mail code beside the street: "BP 123", "CS 40512", "TSA 70011", "Cedex"
 _POSTAL_ROUTING = re.compile(r"\b(?:(?:bp|cs|tsa|boite postale) ?\d+|cedex(?: \d+)?)\b")
@@ -94,7 +91,7 @@ def _parsed_phone(raw: str, region: str) -> Phone | None:
 
 @dataclass(frozen=True, slots=True)
 class Email:
-    address: str  # the mailbox: lower-cased, sub-address ("+tag") and Gmail's dots removed
+    address: str  # lower-cased, sub-address ("+tag") removed
     local: str
     domain: str  # registrable domain
     is_role: bool  # contact@, info@…: a shared mailbox, never a person
@@ -112,18 +109,12 @@ def email(raw: object) -> Email | None:
     local = local.split("+", 1)[0].strip()
     if not at or not local or "@" in local or _SPACE.search(local):
         return None
-    # the mailbox, for identity; the user name keeps its dots, as they show the names in it
-    mailbox = f"{local}@{host}"
-    if host in _DOTS_IGNORED:
-        if not local.strip("."):
-            return None
-        mailbox = f"{local.replace('.', '')}@{_DOTS_IGNORED[host]}"
     # a malformed domain still tells two copies of one address apart from other addresses
     domain = registrable_domain(host) or (host if "." in host.strip(".") else None)
     if domain is None:
         return None
     return Email(
-        address=mailbox,
+        address=f"{local}@{host}",
         local=local,
         domain=domain,
         is_role=is_role_address(local),

@@ -43,8 +43,7 @@ BLOCKING_PREFIXES = {"contact": CONTACT_KEY_PREFIXES, "company": COMPANY_KEY_PRE
 # Raise an entity's version with any change to how its keys or terms are built: stored bases
 # are then re-indexed on upgrade (app/dedup/key_versions.py). 1: the street and name-word
 # company keys, names read without titles, brackets, "&"; the first versioned keys.
-# Contacts 2: one key per Gmail mailbox whatever its dots.
-KEYS_VERSION: Mapping[str, int] = {"contact": 2, "company": 1}
+KEYS_VERSION: Mapping[str, int] = {"contact": 1, "company": 1}
 
 DEFAULT_MAX_BLOCK = 200  # records read for one key, at most
 DEFAULT_MAX_CANDIDATES = 1_000  # records read for one lookup, at most

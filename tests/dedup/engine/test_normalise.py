@@ -260,29 +260,7 @@ def test_email_is_folded_and_flagged() -> None:
     assert free is not None and free.is_free
 
 
-@pytest.mark.parametrize(
-    ("raw", "mailbox", "local"),
-    [
-        ("Jean.Martin@gmail.com", "jeanmartin@gmail.com", "jean.martin"),
-        ("jeanmartin@gmail.com", "jeanmartin@gmail.com", "jeanmartin"),
-        ("j.e.a.n.martin+crm@GoogleMail.com", "jeanmartin@gmail.com", "j.e.a.n.martin"),
-        ("jean.martin@googlemail.com", "jeanmartin@gmail.com", "jean.martin"),
-        # other providers and employers deliver "jean.martin" and "jeanmartin" apart
-        ("jean.martin@hotmail.fr", "jean.martin@hotmail.fr", "jean.martin"),
-        ("jean.martin@acme.fr", "jean.martin@acme.fr", "jean.martin"),
-        ("jean.martin@gmail.com.fr", "jean.martin@gmail.com.fr", "jean.martin"),
-        ("jean.martin@mail.gmail.com", "jean.martin@mail.gmail.com", "jean.martin"),
-    ],
-)
-def test_one_gmail_mailbox_whatever_its_dots(raw: str, mailbox: str, local: str) -> None:
-    parsed = email(raw)
-    assert parsed is not None
-    assert (parsed.address, parsed.local) == (mailbox, local)
-
-
-@pytest.mark.parametrize(
-    "raw", ["no-at-sign", "@acme.fr", "a b@acme.fr", "a@localhost", "", None, "...@gmail.com"]
-)
+@pytest.mark.parametrize("raw", ["no-at-sign", "@acme.fr", "a b@acme.fr", "a@localhost", "", None])
 def test_invalid_email_is_none(raw: object) -> None:
     assert email(raw) is None
 
