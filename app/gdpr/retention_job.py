@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from app import jobs
+from app.audit import service as audit
 from app.auth.principal import Principal
 from app.auth.scopes import Scope
 from app.core.errors import DomainError
@@ -85,15 +86,16 @@ async def _sweep(ctx: JobContext, policy: RetentionPolicy, as_of: datetime) -> d
             )
             if not ids:
                 break
-            for contact_id in ids:
-                try:
-                    async with session.begin_nested():
-                        await erasure.erase(
-                            session, actor, contact_id, policy.action, reason="retention"
-                        )
-                    state["erased"] += 1
-                except DomainError:
-                    state["failed"] += 1
+            async with audit.appended_at_end(session):  # the chain's lock only at the end
+                for contact_id in ids:
+                    try:
+                        async with session.begin_nested():
+                            await erasure.erase(
+                                session, actor, contact_id, policy.action, reason="retention"
+                            )
+                        state["erased"] += 1
+                    except DomainError:
+                        state["failed"] += 1
             state["after"], state["done"] = str(ids[-1]), state["done"] + len(ids)
             await ctx.save_checkpoint(state, session=session)
         await ctx.report(state["done"], max(total, state["done"]), message=PROGRESS)

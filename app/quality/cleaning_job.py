@@ -164,19 +164,20 @@ async def _apply(ctx: JobContext, run_id: uuid.UUID, policy: ValidationPolicy) -
             if not rows:
                 break
             locked = await repo.lock_records(kind.model, [r.record_id for r in rows])
-            for row in rows:
-                record = locked.get(row.record_id)
-                try:
-                    async with session.begin_nested():
-                        outcome, code = await _apply_one(
-                            session, kind, actor, run, row, record, policy
-                        )
-                except DomainError as exc:  # the write path refused it (suppressed email…)
-                    outcome, code = "refused", exc.code
-                row.outcome, row.outcome_code = outcome, code
-                outcomes[outcome] += 1
-                if code and outcome == "refused":
-                    refused[code] += 1
+            async with audit.appended_at_end(session):  # the chain's lock only at the end
+                for row in rows:
+                    record = locked.get(row.record_id)
+                    try:
+                        async with session.begin_nested():
+                            outcome, code = await _apply_one(
+                                session, kind, actor, run, row, record, policy
+                            )
+                    except DomainError as exc:  # the write path refused it (suppressed email…)
+                        outcome, code = "refused", exc.code
+                    row.outcome, row.outcome_code = outcome, code
+                    outcomes[outcome] += 1
+                    if code and outcome == "refused":
+                        refused[code] += 1
             after = str(rows[-1].record_id)
             checkpoint = {
                 "after": after,

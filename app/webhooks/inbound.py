@@ -198,8 +198,9 @@ async def drain(ctx: JobContext) -> dict[str, int]:
         # its entry, and a killed worker leaves the whole batch pending for the next one.
         async with ctx.unit() as session:
             entries = await InboundRepository(session).next_pending(BATCH)
-            for entry in entries:
-                counts[await _one(session, entry, policy, rules)] += 1
+            async with audit.appended_at_end(session):  # the chain's lock only at the end
+                for entry in entries:
+                    counts[await _one(session, entry, policy, rules)] += 1
         if not entries:
             break
         await ctx.report(sum(counts.values()), message="webhooks.inbox.applying")
