@@ -10,7 +10,9 @@ audit event, outbox event, consent history.
 `--rules` sets `CRMDQ_DUPLICATE_RULES` for the run: `{"contact": {"script": "allow"},
 "company": {"script": "allow"}}` measures an initial load that skips the duplicate lookup
 (a scan afterwards finds the pairs). Prints one row per entity: rows per second over the
-whole import, and the median, p95 and p99 of a batch's response time.
+whole import, and the median, p95 and p99 of a batch's response time. Meanwhile a second
+client creates one contact a second (`POST /v1/contacts`, as a web form does) and the
+response times of those creates are printed too: what a form's user waits during an import.
 
 Run: python -m bench.batch_import --contacts 10000 [--rules '{…}']
 """
@@ -20,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import threading
 import time
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -50,6 +54,47 @@ def post_all(
         answer.raise_for_status()
         ids += [r.get("id") if r["status"] == "created" else None for r in answer.json()["results"]]
     return ids, took, time.perf_counter() - started
+
+
+class FormCreates(threading.Thread):
+    """One create a second beside the import, each timed, until stopped."""
+
+    def __init__(self, api: httpx.Client, people: list[dict[str, Any]]) -> None:
+        super().__init__(daemon=True)
+        self.client = httpx.Client(base_url=api.base_url, headers=api.headers, timeout=300)
+        self.people, self.done = people, threading.Event()
+        self.took: list[float] = []
+        self.statuses: Counter[int] = Counter()
+
+    def run(self) -> None:
+        for person in self.people:
+            if self.done.wait(1.0):
+                return
+            sent = time.perf_counter()
+            status = self.client.post("/v1/contacts", json=person).status_code
+            self.took.append(time.perf_counter() - sent)
+            self.statuses[status] += 1
+
+    def stop(self) -> str:
+        self.done.set()
+        self.join()
+        self.client.close()
+        took, answers = self.took, ", ".join(f"{n} × {s}" for s, n in sorted(self.statuses.items()))
+        return (
+            f"{len(took)} form creates during the contacts' import ({answers}): median "
+            f"{pct(took, 50):.3f} s, p95 {pct(took, 95):.3f} s, p99 {pct(took, 99):.3f} s, "
+            f"slowest {max(took):.3f} s"
+        )
+
+
+def _letters(n: int) -> str:
+    """n in letters ("b", "ba"…): a surname holds no digit."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if not n:
+            return word.capitalize()
 
 
 def row(entity: str, rule: str, ids: list[str | None], took: list[float], seconds: float) -> str:
@@ -83,10 +128,18 @@ def main() -> None:
             | ({"company_id": stored[c["company_id"]]} if stored.get(c["company_id"]) else {})
             for c in contacts
         ]
+        people = [
+            {"last_name": "Formulaire " + _letters(i), "email": f"form{i}@exemple.fr"}
+            for i in range(100_000)
+        ]
+        forms = FormCreates(api, people)
+        forms.start()
         contact_ids, took, seconds = post_all(api, "/v1/contacts/batch", contact_rows)
+        beside = forms.stop()
         lines.append(row("contacts", rule, contact_ids, took, seconds))
     print(HEADER)
     print("\n".join(lines))
+    print("\n" + beside)
 
 
 if __name__ == "__main__":
