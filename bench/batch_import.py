@@ -80,6 +80,8 @@ class FormCreates(threading.Thread):
         self.join()
         self.client.close()
         took, answers = self.took, ", ".join(f"{n} × {s}" for s, n in sorted(self.statuses.items()))
+        if not took:  # an import shorter than a second
+            return "no form create finished during the contacts' import"
         return (
             f"{len(took)} form creates during the contacts' import ({answers}): median "
             f"{pct(took, 50):.3f} s, p95 {pct(took, 95):.3f} s, p99 {pct(took, 99):.3f} s, "
