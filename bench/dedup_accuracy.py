@@ -30,7 +30,6 @@ Run: nice python -m bench.dedup_accuracy --sizes 10000 100000 --seed 7
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import resource
@@ -38,7 +37,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from app.dedup.engine import keys as blocking
@@ -95,37 +94,12 @@ def run(
 ) -> dict[str, Any]:
     companies, contacts = DATA[data](n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
-    view_of, terms_of, keys_of, score, base_model, plain = ENGINES[entity]
-    # a scan freezes its views chunk by chunk as they are built: the collector never walks
-    # what is already held, here the generated records
-    gc.freeze()
     started = time.perf_counter()
-    views, record_keys, frequencies = stages.prepare(records, view_of, terms_of, keys_of, workers)
-    gc.freeze()  # the views from the other processes too
-    model = for_base_size(base_model, len(views))
-    truth_ids = [r["true_entity_id"] for r in records]
-    blocks = stages.Blocks.of(record_keys, caps_of(entity, small_cap))
-    del record_keys
-    gc.freeze()  # as a scan's scoring process does once its views are built
-    if examples or census:  # their error shapes need every pair's evidence, here
-        tally = stages.Tally()
-        shown: Counter[str] = Counter()
-        shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
-        for i, j in blocks.pairs():
-            result = score(views[i], views[j], model, frequencies)
-            same = truth_ids[i] == truth_ids[j]
-            tally.add(i, j, result.verdict, result.probability, same)
-            kind = _error_kind(result.verdict, same)
-            if kind and examples and shown[kind] < examples:
-                shown[kind] += 1
-                _show(kind, records[i], records[j], result)
-            if kind and census:
-                shapes["missed" if same else "false match"][_shape(result)] += 1
-    else:
-        scoring = (views, score, plain, model, frequencies)
-        tally = stages.score_shares(blocks, workers, scoring, truth_ids)
-    found = clusters(tally.links)
+    with stages.uncollected():
+        tally, shapes = _match(records, entity, small_cap, workers, examples, census)
+        found = clusters(tally.links)
     elapsed = time.perf_counter() - started
+    truth_ids = [r["true_entity_id"] for r in records]
     sizes = Counter(truth_ids)
     truth_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
     if census:
@@ -146,6 +120,42 @@ def run(
         # the scoring processes' pages are mostly shared with this one: summing overcounts
         "rss_mb": sum(resource.getrusage(who).ru_maxrss for who in _RUSAGE) / 1024,
     }
+
+
+def _match(
+    records: Sequence[Mapping[str, Any]],
+    entity: str,
+    small_cap: int | None,
+    workers: int,
+    examples: int,
+    census: int,
+) -> tuple[stages.Tally, dict[str, Counter[tuple[str, ...]]]]:
+    """Every pair blocking gives scored and counted against the truth; with `census`, the
+    shapes of the errors too."""
+    view_of, terms_of, keys_of, score, base_model, plain = ENGINES[entity]
+    views, record_keys, frequencies = stages.prepare(records, view_of, terms_of, keys_of, workers)
+    model = for_base_size(base_model, len(views))
+    truth_ids = [r["true_entity_id"] for r in records]
+    blocks = stages.Blocks.of(record_keys, caps_of(entity, small_cap))
+    del record_keys
+    shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    if not (examples or census):
+        scoring = (views, score, plain, model, frequencies)
+        return stages.score_shares(blocks, workers, scoring, truth_ids), shapes
+    # their error shapes need every pair's evidence, here
+    tally = stages.Tally()
+    shown: Counter[str] = Counter()
+    for i, j in blocks.pairs():
+        result = score(views[i], views[j], model, frequencies)
+        same = truth_ids[i] == truth_ids[j]
+        tally.add(i, j, result.verdict, result.probability, same)
+        kind = _error_kind(result.verdict, same)
+        if kind and examples and shown[kind] < examples:
+            shown[kind] += 1
+            _show(kind, records[i], records[j], result)
+        if kind and census:
+            shapes["missed" if same else "false match"][_shape(result)] += 1
+    return tally, shapes
 
 
 _RUSAGE = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)

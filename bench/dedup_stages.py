@@ -3,9 +3,11 @@
 DuckDB runs Splink on every core; this runs our engine on every core too, with no pair and
 no view crossing a process boundary more than once:
 
-1. `prepare`: records → views, term counts and blocking keys, one slice of the records per
-   process (this one takes the first); the other slices' views and keys come back pickled,
-   which costs about a quarter of building them.
+1. `prepare`: records → views, term counts and blocking keys, a chunk of records at a
+   time, each process taking the next chunk no one has taken; the other processes send
+   each chunk's views and keys back pickled as soon as it is built, so that pickling and
+   unpickling (about a third of the cost of building them) overlap the building still
+   going on.
 2. `Blocks`: the records sharing each usable key (one within its kind's cap), built here.
 3. `score_shares`: the usable keys dealt round-robin to the processes; each enumerates the
    pairs of its keys (a pair only under the smallest key its two records share, so once
@@ -19,6 +21,7 @@ import gc
 import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,26 +118,71 @@ class Blocks:
                         yield i, j
 
 
-_CHUNK = 5_000  # records between two freezes of what was built
+_CHUNK = 5_000  # records a process builds before sending their views back
 
 # what forked processes inherit instead of being sent: set just before each stage forks
 _inherited: tuple[Any, ...] = ()
 
 
-def _spread(work: Callable[[Any], Any], parts: Sequence[Any], inherited: tuple[Any, ...]):
-    """`work` of each part, the first done here and the others on forked processes that
-    inherit `inherited`; the results in the parts' order."""
-    global _inherited
-    _inherited = inherited
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """The cyclic garbage collector off for the stages (and the processes they fork), back
+    on after them.
+
+    What the stages build (views, keys, blocks) lives to the end of the run and holds no
+    reference cycle, and every pair's temporaries are freed by their reference counts: the
+    collector would only walk the growing heap, again and again. At 100k companies, with
+    it on, building the blocks took 3.2 s instead of 1.8 s.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
     try:
-        if len(parts) < 2:
-            return [work(part) for part in parts]
-        with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
-            later = pool.map_async(work, parts[1:])
-            first = work(parts[0])
-            return [first, *later.get()]
+        yield
     finally:
-        _inherited = ()
+        if was_on:
+            gc.enable()
+
+
+def _spread(
+    work: Callable[[Any], Any], parts: Sequence[Any], processes: int, inherited: tuple[Any, ...]
+) -> list[Any]:
+    """`work` of each part, in the parts' order, done by this process and `processes` forked
+    ones, which inherit `inherited`: each takes the next part no one has taken until none is
+    left, so the faster does more. The others' results come back one part at a time, so
+    sending them (pickled there, unpickled here by the pool's thread) overlaps the work
+    still going on."""
+    global _inherited, _sharing
+    if processes < 1 or len(parts) < 2:
+        _inherited = inherited
+        try:
+            return [work(part) for part in parts]
+        finally:
+            _inherited = ()
+    context = multiprocessing.get_context("fork")
+    _inherited, _sharing = inherited, (work, parts, context.Value("i", 0))
+    try:
+        with context.Pool(processes) as pool:
+            # as many tasks as parts, each taking one part if any is left
+            theirs = pool.imap_unordered(_take_part, range(len(parts)))
+            done = dict(iter(_take_part, None))
+            done.update(part for part in theirs if part is not None)
+    finally:
+        _inherited, _sharing = (), None
+    return [done[k] for k in range(len(parts))]
+
+
+# how the processes share a stage's parts: the work, the parts, the next part to take
+_sharing: tuple[Callable[[Any], Any], Sequence[Any], Any] | None = None
+
+
+def _take_part(_: object = None) -> tuple[int, Any] | None:
+    """The next part no process has taken, and its work; None once every part is taken."""
+    assert _sharing is not None, "only within _spread"
+    work, parts, taken = _sharing
+    with taken.get_lock():
+        k = taken.value
+        taken.value = k + 1
+    return None if k >= len(parts) else (k, work(parts[k]))
 
 
 def prepare(
@@ -143,31 +191,29 @@ def prepare(
     terms_of: Callable,
     keys_of: Callable,
     workers: int,
+    chunk: int = _CHUNK,
 ) -> tuple[list[Any], list[frozenset[str]], TermFrequencies]:
-    """Every record's view and blocking keys, and the term counts over all of them."""
-    step = max(-(-len(records) // max(workers, 1)), 1)
-    slices = [(start, min(start + step, len(records))) for start in range(0, len(records), step)]
-    done = _spread(_prepare_slice, slices or [(0, 0)], (records, view_of, terms_of, keys_of))
-    views, keys, counts = done[0]
-    for more_views, more_keys, more_counts in done[1:]:
+    """Every record's view and blocking keys, and the term counts over all of them, built
+    `chunk` records at a time by `workers` processes (this one included)."""
+    chunks = [(start, min(start + chunk, len(records))) for start in range(0, len(records), chunk)]
+    done = _spread(_prepare_chunk, chunks, workers - 1, (records, view_of, terms_of, keys_of))
+    views: list[Any] = []
+    keys: list[frozenset[str]] = []
+    counts: Counter[str] = Counter()
+    for more_views, more_keys, more_counts in done:
         views.extend(more_views)
         keys.extend(more_keys)
         counts.update(more_counts)
     return views, keys, TermFrequencies(counts, len(records))
 
 
-def _prepare_slice(bounds: tuple[int, int]) -> tuple[list[Any], list[frozenset[str]], Counter]:
+def _prepare_chunk(bounds: tuple[int, int]) -> tuple[list[Any], list[frozenset[str]], Counter]:
     records, view_of, terms_of, keys_of = _inherited
-    views: list[Any] = []
-    keys: list[frozenset[str]] = []
+    views = [view_of(records[k]) for k in range(*bounds)]
+    keys = [keys_of(view) for view in views]
     counts: Counter[str] = Counter()
-    for start in range(bounds[0], bounds[1], _CHUNK):
-        for k in range(start, min(start + _CHUNK, bounds[1])):
-            view = view_of(records[k])
-            views.append(view)
-            keys.append(keys_of(view))
-            counts.update(terms_of(view))
-        gc.freeze()  # as a scan does chunk by chunk: the collector never walks them again
+    for view in views:
+        counts.update(terms_of(view))
     return views, keys, counts
 
 
@@ -176,9 +222,8 @@ def score_shares(
 ) -> Tally:
     """Score every pair of `blocks` on `workers` processes (this one included)."""
     shares = max(workers, 1)
-    tally, *others = _spread(
-        _score_share, [(s, shares) for s in range(shares)], (blocks, scoring, truth_ids)
-    )
+    parts = [(s, shares) for s in range(shares)]
+    tally, *others = _spread(_score_share, parts, shares - 1, (blocks, scoring, truth_ids))
     for other in others:
         tally.merge(other)
     return tally

@@ -50,7 +50,8 @@ def compare(entity: str) -> None:
     view_of, terms_of, keys_of, score, base_model, plain = ENGINES[entity]
 
     one_views, one_keys, one_terms = stages.prepare(records, view_of, terms_of, keys_of, 1)
-    views, keys, terms = stages.prepare(records, view_of, terms_of, keys_of, 2)
+    # chunks of 70, taken in turn by the two processes and sent back one by one
+    views, keys, terms = stages.prepare(records, view_of, terms_of, keys_of, 2, chunk=70)
     assert views == one_views and keys == one_keys
     assert dict(terms.counts) == dict(one_terms.counts) and terms.total == len(records)
     assert terms.counts == Counter(t for r in records for t in terms_of(view_of(r)))
