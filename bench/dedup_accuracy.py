@@ -11,9 +11,10 @@ blocks above their kind's cap dropped (`BLOCK_CAPS`, as the lookup and the scan 
 tries another cap for the contact kinds it lists) → each candidate pair scored once with the model's
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
 set → clusters from `duplicate` links. The work runs on `--workers` processes (default:
-one per core, see `bench.dedup_stages`): each builds the views and keys of a slice of the
-records, then enumerates and scores the pairs of a share of the blocking keys; `--examples`
-and `--census` score in this process, as they need every pair's evidence.
+one per core, see `bench.dedup_stages`, with the cyclic garbage collector off): they build
+the views and keys a chunk of records at a time, then each enumerates and scores the pairs
+of a share of the blocking keys; `--examples` and `--census` score in this process, as they
+need every pair's evidence.
 As a scan does, company pairs the screen proves `distinct` (`engine.screen`) are not
 weighed in full; with `--examples` or `--census` every pair is.
 

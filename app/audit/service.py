@@ -80,8 +80,9 @@ async def _append(session: AsyncSession, events: list[EventFacts]) -> list[Audit
         # Stamped again under the lock, so time follows chain order on any one clock.
         stamped = replace(facts, occurred_at=utcnow())
         link = chain.link(prev_hash, stamped)
-        added.append(await repo.add(_to_model(stamped, prev_hash, link)))
+        added.append(_to_model(stamped, prev_hash, link))
         prev_hash = link
+    await repo.add_all(added)
     return added
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -42,6 +43,17 @@ async def test_events_wait_for_the_end_then_join_in_order(session: AsyncSession)
         await service.record(session, SYSTEM, "contact.updated")
         assert await actions(session) == []  # nothing appended, the chain's lock not taken
     assert await actions(session) == ["contact.created", "contact.updated"]
+    assert (await service.verify_chain(session)).ok
+
+
+async def test_many_events_join_in_order_across_insert_pages(session: AsyncSession) -> None:
+    # more than one page of the ORM's multi-row INSERT (1,000 rows a statement)
+    recorded = [uuid.UUID(int=i) for i in range(2_345)]
+    async with service.appended_at_end(session):
+        for entity_id in recorded:
+            await service.record(session, SYSTEM, "contact.created", entity_id=entity_id)
+    stored = await session.scalars(select(AuditEvent.entity_id).order_by(AuditEvent.seq))
+    assert [uuid.UUID(str(e)) for e in stored] == recorded
     assert (await service.verify_chain(session)).ok
 
 
