@@ -152,23 +152,20 @@ def _spread(
     sending them (pickled there, unpickled here by the pool's thread) overlaps the work
     still going on."""
     global _inherited, _sharing
-    if processes < 1 or len(parts) < 2:
-        _inherited = inherited
-        try:
-            return [work(part) for part in parts]
-        finally:
-            _inherited = ()
-    context = multiprocessing.get_context("fork")
-    _inherited, _sharing = inherited, (work, parts, context.Value("i", 0))
+    _inherited = inherited
     try:
+        if processes < 1 or len(parts) < 2:
+            return [work(part) for part in parts]
+        context = multiprocessing.get_context("fork")
+        _sharing = (work, parts, context.Value("i", 0))
         with context.Pool(processes) as pool:
             # as many tasks as parts, each taking one part if any is left
             theirs = pool.imap_unordered(_take_part, range(len(parts)))
             done = dict(iter(_take_part, None))
             done.update(part for part in theirs if part is not None)
+        return [done[k] for k in range(len(parts))]
     finally:
         _inherited, _sharing = (), None
-    return [done[k] for k in range(len(parts))]
 
 
 # how the processes share a stage's parts: the work, the parts, the next part to take
