@@ -44,7 +44,7 @@ from typing import Any
 from app.dedup.engine import keys as blocking
 from app.dedup.engine import screen
 from app.dedup.engine.cluster import clusters
-from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, for_base_size
+from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, MatchModel, for_base_size
 from app.dedup.engine.normalise import company_view, contact_view
 from app.dedup.engine.result import Verdict
 from app.dedup.engine.score import score_companies, score_contacts
@@ -92,12 +92,14 @@ def run(
     workers: int = 1,
     census: int = 0,
     data: str = "generated",
+    model: MatchModel | None = None,
 ) -> dict[str, Any]:
+    """One row; `model` in place of the entity's (its prior is set to the base's size)."""
     companies, contacts = DATA[data](n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
     started = time.perf_counter()
     with stages.uncollected():
-        tally, shapes = _match(records, entity, small_cap, workers, examples, census)
+        tally, shapes = _match(records, entity, small_cap, workers, examples, census, model)
         found = clusters(tally.links)
     elapsed = time.perf_counter() - started
     truth_ids = [r["true_entity_id"] for r in records]
@@ -130,12 +132,13 @@ def _match(
     workers: int,
     examples: int,
     census: int,
+    base_model: MatchModel | None = None,
 ) -> tuple[stages.Tally, dict[str, Counter[tuple[str, ...]]]]:
     """Every pair blocking gives scored and counted against the truth; with `census`, the
     shapes of the errors too."""
-    view_of, terms_of, keys_of, score, base_model, plain = ENGINES[entity]
+    view_of, terms_of, keys_of, score, judgement, plain = ENGINES[entity]
     views, record_keys, frequencies = stages.prepare(records, view_of, terms_of, keys_of, workers)
-    model = for_base_size(base_model, len(views))
+    model = for_base_size(base_model or judgement, len(views))
     truth_ids = [r["true_entity_id"] for r in records]
     blocks = stages.Blocks.of(record_keys, caps_of(entity, small_cap))
     del record_keys

@@ -1,0 +1,79 @@
+"""How often a base's duplicates keep a field's value, read from the base itself.
+
+A level's m (how often two records of one entity show it) is judgement in the model, and
+for some fields no single judgement fits every base: a CRM fed once by an import re-keys a
+duplicate's job title as it was, one fed by three systems over the years holds another
+title, a new mobile, a second mailbox. So the base is asked, as Splink's training asks it:
+among the pairs the other fields settle on their own (without the field, their evidence
+gives a probability of at least `SETTLED`), how often does each level of the field turn
+up? Those shares, drawn towards the model's judgement by `PRIOR_PAIRS` pseudo-pairs so that
+a base with few settled pairs keeps it, become the field's m. Nothing here reads the truth:
+on generated data, the shares read this way were within 0.01 of the true ones for job
+titles, mobiles and civilities (see the README).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
+from types import MappingProxyType
+
+from app.dedup.engine.model import MatchModel
+from app.dedup.engine.result import Evidence
+
+SETTLED = 0.999
+PRIOR_PAIRS = 50.0
+# the fields whose m a base may set: those duplicates keep or not depending on how the base
+# was fed, never the names or identifiers that find the pairs in the first place
+ESTIMATED: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"contact": ("job_title", "mobile", "personal_email", "civility"), "company": ()}
+)
+_SETTLED_WEIGHT = math.log2(SETTLED / (1.0 - SETTLED))
+
+
+def settled_levels(
+    evidence: Iterable[Evidence], model: MatchModel, fields: Collection[str]
+) -> Iterator[tuple[str, str]]:
+    """The (field, level) of each of `fields` compared in a pair that the other fields
+    settle without it."""
+    evidence = tuple(evidence)
+    total = model.prior_weight + sum(e.weight for e in evidence)
+    for e in evidence:
+        if e.level is not None and e.field in fields and total - e.weight >= _SETTLED_WEIGHT:
+            yield e.field, e.level
+
+
+def with_estimates(
+    model: MatchModel,
+    counts: Mapping[tuple[str, str], int],
+    *,
+    prior_pairs: float = PRIOR_PAIRS,
+) -> MatchModel:
+    """`model` with the m of each field that has settled pairs in `counts` (by field and
+    level) read from them. The m of a field's levels keep their sum, so a missing value
+    still weighs nothing; a level no settled pair showed keeps a share of the judgement's
+    pseudo-pairs, so its weight is low but finite."""
+    by_field: dict[str, Counter[str]] = {}
+    for (field, level), count in counts.items():
+        if type(count) is int and count > 0:  # a bool is an int too
+            by_field.setdefault(field, Counter())[level] += count
+    fields = []
+    for field_model in model.fields:
+        seen = by_field.get(field_model.comparison.field)
+        levels = field_model.levels
+        mass = sum(w.m for w in levels.values())
+        settled = sum(seen[label] for label in levels) if seen else 0
+        if not settled or mass <= 0:
+            fields.append(field_model)
+            continue
+        estimated = {
+            label: replace(
+                weight,
+                m=mass * (seen[label] + prior_pairs * weight.m / mass) / (settled + prior_pairs),
+            )
+            for label, weight in levels.items()
+        }
+        fields.append(replace(field_model, levels=MappingProxyType(estimated)))
+    return replace(model, fields=tuple(fields))
