@@ -51,13 +51,16 @@ def with_estimates(
     *,
     prior_pairs: float = PRIOR_PAIRS,
 ) -> MatchModel:
-    """`model` with the m of each field that has settled pairs in `counts` (by field and
-    level) read from them. The m of a field's levels keep their sum, so a missing value
-    still weighs nothing; a level no settled pair showed keeps a share of the judgement's
-    pseudo-pairs, so its weight is low but finite."""
+    """`model` with the m of each field of `ESTIMATED` that has settled pairs in `counts`
+    (by field and level) read from them; other fields keep the judgement. The m of a
+    field's levels keep their sum (the judged share of pairs where both values are known,
+    against which its u are set); a level no settled pair showed keeps a share of the
+    judgement's pseudo-pairs, so its weight is low but finite."""
+    estimated_fields = ESTIMATED.get(model.entity, ())
     by_field: dict[str, Counter[str]] = {}
     for (field, level), count in counts.items():
-        if type(count) is int and count > 0:  # a bool is an int too
+        # a bool is an int too
+        if field in estimated_fields and type(count) is int and count > 0:
             by_field.setdefault(field, Counter())[level] += count
     fields = []
     for field_model in model.fields:

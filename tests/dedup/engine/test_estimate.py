@@ -91,6 +91,7 @@ def drawn(seen: dict[str, int]) -> dict[str, float]:
         pytest.param({("job_title", "exact"): -5}, None, id="negative-count-ignored"),
         pytest.param({("job_title", "exact"): True}, None, id="a-boolean-is-no-count"),
         pytest.param({("job_title", "promoted"): 40}, None, id="unknown-level-ignored"),
+        pytest.param({("first_name", "else"): 900}, None, id="a-field-not-estimated-ignored"),
         pytest.param(
             {("job_title", "exact"): 10_000},
             drawn({"exact": 10_000}),
