@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from app.dedup.engine import estimate
-from app.dedup.engine.model import CONTACT_MODEL, MatchModel, for_base_size
+from app.dedup.engine.model import CONTACT_MODEL, for_base_size
 from app.dedup.engine.score import weigh
 from app.dedup.engine.verdicts import orient
 from bench import dedup_accuracy as accuracy
@@ -53,8 +53,8 @@ def counted(
     return settled, true, time.perf_counter() - started
 
 
-def _shares(model: MatchModel, counts: Counter[tuple[str, str]], field: str) -> dict[str, float]:
-    (levels,) = (f.levels for f in model.fields if f.comparison.field == field)
+def _shares(counts: Counter[tuple[str, str]], field: str) -> dict[str, float]:
+    (levels,) = (f.levels for f in CONTACT_MODEL.fields if f.comparison.field == field)
     total = sum(counts[field, label] for label in levels)
     return {label: counts[field, label] / total if total else 0.0 for label in levels}
 
@@ -67,7 +67,8 @@ def main() -> None:
     parser.add_argument("--data", choices=tuple(DATA), default="generated")
     parser.add_argument("--dup-rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--fields", nargs="+", default=list(estimate.ESTIMATED["contact"]))
+    fields = estimate.ESTIMATED["contact"]
+    parser.add_argument("--fields", nargs="+", choices=fields, default=list(fields))
     parser.add_argument("--judgement", action="store_true", help="the judgement's row too")
     args = parser.parse_args()
     rows = []
@@ -79,7 +80,7 @@ def main() -> None:
         print("| field | level | m (judgement) | share in settled pairs | share in true pairs "
               "| m read from the base |\n|---|---|---:|---:|---:|---:|")  # fmt: skip
         for field in args.fields:
-            read, truth = _shares(learnt, settled, field), _shares(CONTACT_MODEL, true, field)
+            read, truth = _shares(settled, field), _shares(true, field)
             (judgement,) = (f.levels for f in CONTACT_MODEL.fields if f.comparison.field == field)
             (used,) = (f.levels for f in learnt.fields if f.comparison.field == field)
             for label in judgement:
@@ -89,8 +90,8 @@ def main() -> None:
         if args.judgement:
             judged = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run)
             rows.append(("judgement", judged))
-        read = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run, model=learnt)
-        rows.append(("read from the base", read))
+        from_base = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run, model=learnt)
+        rows.append(("read from the base", from_base))
     print("\n| m | " + accuracy.HEADER.split("\n")[0].removeprefix("| "))
     print("| --- " + accuracy.HEADER.split("\n")[1])
     for label, row in rows:
