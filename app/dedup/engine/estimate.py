@@ -7,9 +7,10 @@ title, a new mobile, a second mailbox. So the base is asked, as Splink's trainin
 among the pairs the other fields settle on their own (without the field, their evidence
 gives a probability of at least `SETTLED`), how often does each level of the field turn
 up? Those shares, drawn towards the model's judgement by `PRIOR_PAIRS` pseudo-pairs so that
-a base with few settled pairs keeps it, become the field's m. Nothing here reads the truth:
-on generated data, the shares read this way were within 0.01 of the true ones for job
-titles, mobiles and civilities (see the README).
+a base with few settled pairs keeps it, become the field's m. Nothing here reads the truth.
+On our generator the shares read this way were within 0.02 of the true ones; on the
+independent one a different title read 0.364 against 0.309 true and a different civility
+0.031 against none: some pairs read as settled are two people (the README has the table).
 """
 
 from __future__ import annotations
