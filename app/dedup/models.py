@@ -70,6 +70,21 @@ class MatchKeyVersion(Base):
     )
 
 
+class LevelCount(Base):
+    """How many settled pairs showed a level of a field a base may set, as the entity's
+    last full scan counted them (see `engine.estimate` and `level_counts`)."""
+
+    __tablename__ = "match_level_counts"
+    __table_args__ = (CheckConstraint("pairs > 0", name="pairs"),)
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    level: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pairs: Mapped[int] = mapped_column(BigInteger)
+    scan_id: Mapped[uuid.UUID | None] = mapped_column()
+    counted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class BaseSize(Base):
     __tablename__ = "dedup_base_sizes"
 

@@ -42,14 +42,26 @@ _BLOCKS = """
 # with every term, a cost that grows with the base.
 _TERMS_AND_BASE = text(
     """
-    SELECT k.term, (
+    SELECT 't', k.term, NULL, (
         SELECT count FROM term_counts WHERE entity = :entity AND term = k.term
     )
     FROM unnest(CAST(:terms AS text[])) AS k(term)
     UNION ALL
-    SELECT NULL, records FROM dedup_base_sizes WHERE entity = :entity
+    SELECT 'b', NULL, NULL, records FROM dedup_base_sizes WHERE entity = :entity
+    UNION ALL
+    SELECT 'l', field, level, pairs FROM match_level_counts WHERE entity = :entity
     """
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What weighs a lookup's pairs: how many records carry each term, the base they were
+    counted over (None before the first count) and the level counts of the last full scan."""
+
+    terms: dict[str, int]
+    base: int | None
+    levels: dict[tuple[str, str], int]
 
 
 # Array parameters rather than IN (...): one statement text, and one prepared statement,
@@ -151,16 +163,24 @@ class MatchKeyRepository:
                 found.rows[record_id] = dict(zip(names, columns, strict=True))
         return found
 
-    async def term_counts_and_base(
-        self, entity: str, terms: Collection[str]
-    ) -> tuple[dict[str, int], int | None]:
-        """Term counts plus the base size they were counted over, in one round trip."""
+    async def counts(self, entity: str, terms: Collection[str]) -> Counts:
+        """Term counts, the base size and the level counts, in one round trip."""
         rows = (
             await self.session.execute(_TERMS_AND_BASE, {"entity": entity, "terms": list(terms)})
         ).all()
-        counts = {term: count for term, count in rows if term is not None and count is not None}
-        base = next((count for term, count in rows if term is None), None)
-        return counts, base
+        terms_found: dict[str, int] = {}
+        base: int | None = None
+        levels: dict[tuple[str, str], int] = {}
+        for kind, name, level, count in rows:
+            if count is None:  # a term no record carries
+                continue
+            if kind == "t":
+                terms_found[name] = count
+            elif kind == "b":
+                base = count
+            else:
+                levels[name, level] = count
+        return Counts(terms_found, base, levels)
 
     async def candidates(
         self, entity: str, keys: Collection[str], *, exclude: uuid.UUID | None, limit: int

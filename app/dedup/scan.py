@@ -4,6 +4,8 @@ A full scan goes block by block (see `scan_full`). An incremental scan (`since`)
 record by record, in batches: read the batch's keys, drop the over-sized blocks, read the
 members of the others, score every new pair once, store the ones worth a look, and save
 the last id as the checkpoint, all in one transaction; a killed worker resumes after it.
+Both weigh the fields a base may set with the level counts of the last full scan; a full
+scan counts them again as it goes and stores them, with the clusters, when it ends.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from app import jobs
-from app.dedup import engine
+from app.dedup import engine, level_counts
 from app.dedup import service as dedup
 from app.dedup.blocking import BlockingStats, candidate_pairs, usable_keys
 from app.dedup.pairs_repository import (
@@ -57,13 +59,16 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
         base = await dedup.MatchKeyRepository(session).base_size(entity) or 2
         total = await ScanRepository(session).count(dedup.MODELS[entity], since)
         counts = await ScanRepository(session).term_counts(entity, TERM_PREFIXES[entity])
+        levels = (await level_counts.read(session, entity)).levels
     base = max(base, dedup.MIN_BASE_SIZE)
+    found_levels: level_counts.Levels = ()
     if since is None:
-        done, records = await full_scan(ctx, entity, base, counts, total)
+        done, records = await full_scan(ctx, entity, base, counts, levels, total)
         totals: Mapping[str, int] = {"records": records, "stored": done.stored, **done.verdicts}
         stats = BlockingStats(done.pairs, done.capped)
+        found_levels = level_counts.levels_of(done.levels)
     else:
-        totals, stats = await _incremental(ctx, entity, since, base, counts, total)
+        totals, stats = await _incremental(ctx, entity, since, base, counts, levels, total)
     clustered = 0
     if since is None:
         await ctx.report(totals["records"], totals["records"], message="dedup.scan.clustering")
@@ -83,6 +88,8 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
             groups = engine.clusters(await repo.confident_links(entity))
             await repo.replace(entity, groups, ctx.job_id)
             clustered = len(groups)
+            # a full scan saw every pair: what it counted is what the base says now
+            await level_counts.replace(session, entity, found_levels, ctx.job_id)
         await outbox.enqueue(
             session,
             "scan.completed",
@@ -90,7 +97,8 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
              "clusters": clustered},
             entity=entity,
         )  # fmt: skip
-    return {"clusters": clustered, **result, "keys": stats.as_rows()}
+    return {"clusters": clustered, **result, "keys": stats.as_rows(),
+            "settled_levels": level_counts.as_rows(found_levels)}  # fmt: skip
 
 
 async def _incremental(
@@ -99,6 +107,7 @@ async def _incremental(
     since: datetime,
     base: int,
     counts: Mapping[str, int],
+    levels: level_counts.Levels,
     total: int,
 ) -> tuple[Mapping[str, int], BlockingStats]:
     """The records changed since `since` against the whole base, batch by batch."""
@@ -119,7 +128,8 @@ async def _incremental(
                     ids = await reads.ids_after(model_table, read_after, BATCH, since)
                     if ids:
                         batch_stats = BlockingStats()
-                        work = await _read_batch(reads, entity, base, ids, batch_stats)
+                        work = await _read_batch(reads, entity, base, levels, ids,
+                                                 batch_stats)  # fmt: skip
                         in_flight.append((ids, batch_stats, score(work)))
                         read_after = ids[-1]
             if not in_flight:
@@ -181,6 +191,7 @@ async def _read_batch(
     reads: ScanRepository,
     entity: str,
     base: int,
+    levels: level_counts.Levels,
     ids: list[uuid.UUID],
     stats: BlockingStats,
 ) -> BatchWork:
@@ -200,7 +211,7 @@ async def _read_batch(
     pairs = candidate_pairs(keys_by_record, members, only_later=False, stats=stats)
     involved = {record for pair in pairs for record in pair}
     if not involved:
-        return BatchWork(entity, {}, [], base)
+        return BatchWork(entity, {}, [], base, levels)
     records = await dedup.MatchKeyRepository(reads.session).matching_rows(
         dedup.MODELS[entity], involved, dedup.RECORD_FIELDS[entity]
     )
@@ -212,4 +223,5 @@ async def _read_batch(
         {r.id: (r.version, f) for r, f in zip(records, fields, strict=True)},
         list(pairs),
         base,
+        levels,
     )

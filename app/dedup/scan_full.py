@@ -9,7 +9,9 @@
 
 A killed worker resumes after the last page stored: views are built again, and the blocks
 already scored are replayed without scoring, so that their pairs are not scored twice.
-The checkpoint holds counts only, never a key (keys are personal data).
+The checkpoint holds counts only, never a key (keys are personal data). Among them, the
+levels counted in the settled pairs (`scan_scoring.ViewTable`), which the scan stores when
+it ends (`level_counts`).
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.dedup import engine
+from app.dedup import engine, level_counts
 from app.dedup import service as dedup
+from app.dedup.level_counts import Levels
 from app.dedup.pairs_repository import PairRepository, ScanRepository, pair_row
 from app.dedup.scan_blocks import BlockPairs, BlockReader
-from app.dedup.scan_scoring import ViewTable, start_table, table_add, table_score
+from app.dedup.scan_scoring import Scored, ViewTable, start_table, table_add, table_score
 from app.jobs import JobContext
 from app.quality import record_service as record_quality
 
@@ -39,8 +42,6 @@ IN_FLIGHT = 2  # pages scored ahead of the one being stored
 # From this many records a scan scores in worker processes, one per core; below it,
 # starting them would cost more than it saves.
 PARALLEL_FROM = 20_000
-
-Found = list[tuple[int, int, engine.MatchResult]]
 
 
 @dataclass
@@ -52,6 +53,8 @@ class FullScan:
     verdicts: Counter[str] = field(default_factory=Counter)
     pairs: Counter[str] = field(default_factory=Counter)  # pairs produced, by key kind
     capped: Counter[str] = field(default_factory=Counter)  # blocks over their cap, by kind
+    # levels of the fields a base may set, in the settled pairs, by (field, level)
+    levels: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @classmethod
     def resumed(cls, checkpoint: Mapping[str, Any]) -> FullScan:
@@ -63,6 +66,7 @@ class FullScan:
             Counter(checkpoint["verdicts"]),
             Counter(checkpoint["pairs"]),
             Counter(checkpoint["capped"]),
+            level_counts.from_rows(checkpoint.get("levels", ())),
         )
 
     def as_checkpoint(self) -> dict[str, Any]:
@@ -73,15 +77,22 @@ class FullScan:
             "verdicts": dict(self.verdicts),
             "pairs": dict(self.pairs),
             "capped": dict(self.capped),
+            "levels": level_counts.as_rows(level_counts.levels_of(self.levels)),
         }
 
 
 async def full_scan(
-    ctx: JobContext, entity: str, base: int, counts: Mapping[str, int], records: int
+    ctx: JobContext,
+    entity: str,
+    base: int,
+    counts: Mapping[str, int],
+    levels: Levels,
+    records: int,
 ) -> tuple[FullScan, int]:
-    """Scores every candidate pair of the base once; returns the totals and the records."""
+    """Scores every candidate pair of the base once, weighed with `levels` (the last full
+    scan's); returns the totals, with this scan's level counts, and the records."""
     state = FullScan.resumed(ctx.checkpoint or {})
-    with _scorers(entity, base, counts, records) as scorers:
+    with _scorers(entity, base, counts, levels, records) as scorers:
         ids = await _load_views(ctx, scorers, entity, records)
         await _score_blocks(ctx, scorers, entity, ids, state)
     return state, len(ids)
@@ -122,7 +133,7 @@ async def _score_blocks(
                        state.capped.copy())  # fmt: skip
     resume_after, rows_seen = state.rows, 0
     reader = BlockReader()
-    in_flight: deque[tuple[FullScan, list[asyncio.Future[Found]]]] = deque()
+    in_flight: deque[tuple[FullScan, list[asyncio.Future[Scored]]]] = deque()
     prefixes = tuple(engine.keys.BLOCKING_PREFIXES[entity])
     async with ctx.sessionmaker() as session:
         total = await ScanRepository(session).block_rows_total(entity, prefixes)
@@ -160,10 +171,11 @@ async def _store(
     ids: list[uuid.UUID],
     state: FullScan,
     done: FullScan,
-    scoring: list[asyncio.Future[Found]],
+    scoring: list[asyncio.Future[Scored]],
     total: int,
 ) -> None:
-    found = [pair for part in await asyncio.gather(*scoring) for pair in part]
+    parts = await asyncio.gather(*scoring)
+    found = [pair for part, _ in parts for pair in part]
     async with ctx.unit() as session:
         stored = await PairRepository(session).upsert(
             [pair_row(entity, ids[i], ids[j], result, ctx.job_id) for i, j, result in found]
@@ -174,6 +186,8 @@ async def _store(
         state.rows, state.stored = done.rows, state.stored + stored
         state.verdicts.update(result.verdict.value for _, _, result in found)
         state.pairs, state.capped = done.pairs, done.capped
+        for _, settled in parts:
+            state.levels.update(settled)
         await ctx.save_checkpoint(state.as_checkpoint(), session=session)
     await ctx.report(done.rows, max(total, done.rows), message="dedup.scan.comparing")
     ctx.stop_point()
@@ -183,17 +197,19 @@ class _Scorers:
     """Where a full scan's views live and its pairs are scored: in every worker process
     (each holds all the views), or in this process for a small base."""
 
-    def __init__(self, entity: str, base: int, counts: Mapping[str, int], parallel: bool):
+    def __init__(
+        self, entity: str, base: int, counts: Mapping[str, int], levels: Levels, parallel: bool
+    ):
         self._pools: list[ProcessPoolExecutor] = []
         self._here: ViewTable | None = None
         if not parallel:
-            self._here = ViewTable(entity, base, counts)
+            self._here = ViewTable(entity, base, counts, levels)
             return
         # spawn, not fork: a fork of this process would share its event loop and connections
         context = multiprocessing.get_context("spawn")
         self._pools = [
             ProcessPoolExecutor(1, context, initializer=start_table,
-                                initargs=(entity, base, counts))
+                                initargs=(entity, base, counts, levels))
             for _ in range(os.cpu_count() or 1)
         ]  # fmt: skip
 
@@ -207,11 +223,11 @@ class _Scorers:
         loop = asyncio.get_running_loop()
         return [loop.run_in_executor(pool, table_add, start, records) for pool in self._pools]
 
-    def score(self, left: list[Any], right: list[Any]) -> list[asyncio.Future[Found]]:
+    def score(self, left: list[Any], right: list[Any]) -> list[asyncio.Future[Scored]]:
         lefts = b"".join(part.tobytes() for part in left)
         rights = b"".join(part.tobytes() for part in right)
         if not lefts:
-            return [_done([])]
+            return [_done(([], {}))]
         if self._here is not None:
             return [_done(self._here.score(lefts, rights))]
         loop = asyncio.get_running_loop()
@@ -227,8 +243,10 @@ class _Scorers:
 
 
 @contextmanager
-def _scorers(entity: str, base: int, counts: Mapping[str, int], records: int) -> Iterator[_Scorers]:
-    scorers = _Scorers(entity, base, counts, parallel=records >= PARALLEL_FROM)
+def _scorers(
+    entity: str, base: int, counts: Mapping[str, int], levels: Levels, records: int
+) -> Iterator[_Scorers]:
+    scorers = _Scorers(entity, base, counts, levels, parallel=records >= PARALLEL_FROM)
     try:
         yield scorers
     finally:

@@ -12,17 +12,22 @@ from __future__ import annotations
 import gc
 import uuid
 from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from app.dedup import engine
 from app.dedup.blocking import Pair
+from app.dedup.engine import estimate
 from app.dedup.engine import terms as t
-from app.dedup.service import ENGINES, MIN_BASE_SIZE, ViewCache
+from app.dedup.level_counts import Levels
+from app.dedup.service import ENGINES, ViewCache, model_for
 
 VIEW_CACHE_SIZE = 200_000  # per process: about 350 MB of views
+
+# A full scan's page, scored: the pairs kept (positions and result) and the level counts.
+Scored = tuple[list[tuple[int, int, engine.MatchResult]], dict[tuple[str, str], int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,7 @@ class BatchWork:
     records: Mapping[uuid.UUID, tuple[int, Mapping[str, object]]]
     pairs: list[Pair]
     base_size: int
+    levels: Levels = ()  # the level counts of the last full scan (`level_counts`)
 
 
 # The term-frequency terms of each entity, by prefix (blocking-only keys such as "ns:" or
@@ -63,7 +69,7 @@ def score_batch(
 ) -> list[tuple[Pair, engine.MatchResult]]:
     """The pairs of the batch whose verdict is not `distinct`, with their results."""
     spec = ENGINES[work.entity]
-    model = _model(work.entity, work.base_size)
+    model = model_for(work.entity, work.base_size, work.levels)
     frequencies = engine.TermFrequencies(counts, work.base_size)
     views = {
         rid: _views.view_of(work.entity, rid, version, fields)
@@ -78,18 +84,22 @@ def score_batch(
     return found
 
 
-@lru_cache(maxsize=8)
-def _model(entity: str, base_size: int) -> engine.MatchModel:
-    return engine.for_base_size(ENGINES[entity].model, max(base_size, MIN_BASE_SIZE))
-
-
 class ViewTable:
-    """A full scan's views, one per record, by position; pairs arrive as positions."""
+    """A full scan's views, one per record, by position; pairs arrive as positions.
 
-    def __init__(self, entity: str, base_size: int, counts: Mapping[str, int]) -> None:
+    While it scores, it counts the levels of the fields a base may set in the pairs the
+    other fields settle (`engine.estimate`), over every pair weighed, whatever its verdict:
+    counted only in the pairs kept, the estimate would feed on its own verdicts. They are
+    counted under the model in use, so each full scan is one step of an
+    expectation-maximisation, as Splink's training runs it."""
+
+    def __init__(
+        self, entity: str, base_size: int, counts: Mapping[str, int], levels: Levels = ()
+    ) -> None:
         self.spec = ENGINES[entity]
-        self.model = _model(entity, base_size)
+        self.model = model_for(entity, base_size, levels)
         self.frequencies = engine.TermFrequencies(counts, base_size)
+        self.estimated = frozenset(estimate.ESTIMATED.get(entity, ()))
         self.views: list[Any] = []
 
     def add(self, start: int, records: Sequence[Mapping[str, object]]) -> int:
@@ -101,28 +111,36 @@ class ViewTable:
         self.views.extend(view(fields) for fields in records)
         return len(self.views)
 
-    def score(self, left: bytes, right: bytes) -> list[tuple[int, int, engine.MatchResult]]:
-        """The pairs (positions, as "i" arrays) whose verdict is not `distinct`."""
+    def score(self, left: bytes, right: bytes) -> Scored:
+        """The pairs (positions, as "i" arrays) whose verdict is not `distinct`, and the
+        levels counted in the settled ones."""
         lefts, rights = array("i"), array("i")
         lefts.frombytes(left)
         rights.frombytes(right)
         views, model, frequencies = self.views, self.model, self.frequencies
-        unless_distinct = self.spec.unless_distinct
+        scored, estimated = self.spec.scored, self.estimated
         found = []
+        settled: Counter[tuple[str, str]] = Counter()
         for i, j in zip(lefts, rights, strict=True):
-            result = unless_distinct(views[i], views[j], model, frequencies)
-            if result is not None:
+            result = scored(views[i], views[j], model, frequencies)
+            if result is None:
+                continue
+            if estimated:
+                settled.update(estimate.settled_levels(result.evidence, model, estimated))
+            if result.verdict is not engine.Verdict.DISTINCT:
                 found.append((i, j, result))
-        return found
+        return found, dict(settled)
 
 
 _table: ViewTable | None = None  # a full scan's scoring process: its copy of every view
 
 
-def start_table(entity: str, base_size: int, counts: Mapping[str, int]) -> None:
+def start_table(
+    entity: str, base_size: int, counts: Mapping[str, int], levels: Levels = ()
+) -> None:
     """Initialiser of a full scan's scoring process."""
     global _table
-    _table = ViewTable(entity, base_size, counts)
+    _table = ViewTable(entity, base_size, counts, levels)
 
 
 def table_add(start: int, records: Sequence[Mapping[str, object]]) -> int:
@@ -137,6 +155,6 @@ def table_add(start: int, records: Sequence[Mapping[str, object]]) -> int:
     return held
 
 
-def table_score(left: bytes, right: bytes) -> list[tuple[int, int, engine.MatchResult]]:
+def table_score(left: bytes, right: bytes) -> Scored:
     assert _table is not None, "start_table first"
     return _table.score(left, right)

@@ -6,12 +6,14 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.dedup import aliases, engine
+from app.dedup import aliases, engine, level_counts
+from app.dedup.engine import estimate
 from app.dedup.pairs_repository import PairRepository
 from app.dedup.repository import MatchKeyRepository
 from app.records.models import Company, Contact
@@ -40,6 +42,18 @@ class EntityEngine:
     # (left, right, model, frequencies) → True when the pair can only be `distinct`
     plainly_distinct: Any
 
+    def scored(
+        self,
+        left: Any,
+        right: Any,
+        model: engine.MatchModel,
+        frequencies: engine.TermFrequencies | None,
+    ) -> engine.MatchResult | None:
+        """The pair's result, or None when it can only be `distinct` (then not weighed)."""
+        if self.plainly_distinct(left, right, model, frequencies):
+            return None
+        return self.score(left, right, model, frequencies)
+
     def unless_distinct(
         self,
         left: Any,
@@ -47,12 +61,10 @@ class EntityEngine:
         model: engine.MatchModel,
         frequencies: engine.TermFrequencies | None,
     ) -> engine.MatchResult | None:
-        """The pair's result, or None when it is `distinct` (without weighing it when it can
-        only be): what a scan stores and a lookup answers."""
-        if self.plainly_distinct(left, right, model, frequencies):
-            return None
-        result = self.score(left, right, model, frequencies)
-        return None if result.verdict is engine.Verdict.DISTINCT else result
+        """The pair's result, or None when it is `distinct`: what a scan stores and a
+        lookup answers."""
+        result = self.scored(left, right, model, frequencies)
+        return None if result is None or result.verdict is engine.Verdict.DISTINCT else result
 
 
 ENGINES = {
@@ -73,6 +85,23 @@ ENGINES = {
         engine.screen.plainly_distinct,
     ),
 }
+
+
+@lru_cache(maxsize=16)
+def estimated_model(entity: str, levels: level_counts.Levels) -> engine.MatchModel:
+    """The judgement with the m of the fields a base may set read from `levels`."""
+    judged = ENGINES[entity].model
+    if not levels:
+        return judged
+    return estimate.with_estimates(judged, {(field, level): n for field, level, n in levels})
+
+
+def model_for(entity: str, base_size: int, levels: level_counts.Levels) -> engine.MatchModel:
+    """The model a base of `base_size` records is weighed with: the judgement, with the m of
+    the fields a base may set read from the counts of its last full scan. One model per set
+    of counts, whatever the base size: the scoring loop lays a model's fields out once
+    (`engine.score`), and a new layout per lookup would cost time and memory."""
+    return engine.for_base_size(estimated_model(entity, levels), max(base_size, MIN_BASE_SIZE))
 
 
 def fields_of(entity: str, record: Any) -> dict[str, object]:
@@ -222,9 +251,18 @@ async def lookup(
         (r["id"], _VIEWS.view_of(entity, r["id"], r["version"], f))
         for r, f in zip(records, candidate_fields, strict=True)
     ]
-    frequencies = await _frequencies(repo, entity, spec, view, [v for _, v in views])
-    base = frequencies.total if frequencies else await repo.estimated_rows(TABLES[entity])
-    model = engine.for_base_size(spec.model, max(base, MIN_BASE_SIZE))
+    terms = set(spec.terms(view))
+    for _, other in views:
+        terms |= spec.terms(other)
+    counts = await repo.counts(entity, terms)
+    if counts.base:
+        # Over the same base size as the model's prior, as a scan does: in a base of four
+        # records, "IBM" on three of them is not a name three firms in four carry.
+        frequencies = engine.TermFrequencies(counts.terms, max(counts.base, MIN_BASE_SIZE))
+        base = counts.base
+    else:  # counts never refreshed: the model's default frequencies apply
+        frequencies, base = None, await repo.estimated_rows(TABLES[entity])
+    model = model_for(entity, base, level_counts.levels_of(counts.levels))
     if include_distinct:
         kept = [(rid, spec.score(view, other, model, frequencies)) for rid, other in views]
     else:
@@ -236,20 +274,6 @@ async def lookup(
     kept.sort(key=lambda pair: pair[1].probability, reverse=True)
     capped = sum(1 for k in keys if k not in chosen and sizes.get(k, 0) > 0)
     return Lookup(kept[:limit], len(views), len(chosen), capped)
-
-
-async def _frequencies(
-    repo: MatchKeyRepository, entity: str, spec: EntityEngine, view: Any, others: list[Any]
-) -> engine.TermFrequencies | None:
-    terms = set(spec.terms(view))
-    for other in others:
-        terms |= spec.terms(other)
-    counts, total = await repo.term_counts_and_base(entity, terms)
-    if not total:
-        return None  # counts never refreshed: the model's default frequencies apply
-    # Over the same base size as the model's prior, as a scan does: in a base of four
-    # records, "IBM" on three of them is not a name three firms in four carry.
-    return engine.TermFrequencies(counts, max(total, MIN_BASE_SIZE))
 
 
 async def refresh_terms(session: AsyncSession, entity: str) -> int:

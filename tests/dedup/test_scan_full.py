@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from app.dedup import scan_full
 from app.jobs import WorkerStopping
@@ -22,14 +23,19 @@ PEOPLE = [
     {"first_name": "Zoé", "last_name": "Kerbrat", "email": "zoe.kerbrat@acme.fr"},
     {"first_name": "Zoe", "last_name": "Kerbrat", "phone": "06 11 22 33 44"},
     {"first_name": "Ève", "last_name": "N'Guyen", "email": "eve.nguyen@exemple.fr"},
-]
+    # settled by names, email and mobile: the scan counts its two titles (`level_counts`)
+    {"first_name": "Gwenaëlle", "last_name": "Le Gall", "email": "g.legall@armor.fr",
+     "phone": "06 55 44 33 22", "job_title": "DAF"},
+    {"first_name": "Gwenaelle", "last_name": "Le Gall", "email": "G.LeGall@armor.fr",
+     "phone": "+33 6 55 44 33 22", "job_title": "Directrice financière"},
+]  # fmt: skip
 
 
 @pytest.mark.committed
 async def test_a_stopped_scan_resumes_where_it_stored_its_last_page(
     live, committed_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    client, _, headers = live
+    client, app, headers = live
     for person in PEOPLE:
         assert (await client.post("/v1/contacts", json=person, headers=headers)).is_success
     monkeypatch.setattr(scan_full, "PAGE", 4)  # several pages, several checkpoints
@@ -65,10 +71,14 @@ async def test_a_stopped_scan_resumes_where_it_stored_its_last_page(
             return super().add(key, size, members, emit=emit)
 
     monkeypatch.setattr(scan_full, "BlockPairs", Spy)
+    # from where the whole run started: with no level counts (it stored its own)
+    async with app.state.sessionmaker.begin() as session:
+        await session.execute(text("DELETE FROM match_level_counts"))
     resumed = await scan_once(client, headers, committed_url)
     assert stops, "the scan was never stopped"
     assert any(replayed), "the second attempt started again from the first block"
     assert resumed["result"] == whole["result"]
+    assert whole["result"]["settled_levels"], "no pair was settled: the counts went untested"
     assert resumed["pairs"] == whole["pairs"]
 
 

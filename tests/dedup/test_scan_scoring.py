@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -92,7 +93,8 @@ def test_a_view_table_scores_pairs_of_positions_as_the_engine_does() -> None:
     with pytest.raises(ValueError, match="expected at 4"):
         table.add(1, people[:1])  # chunks arrive in order, or not at all
     left, right = array("i", [0, 0, 1, 2]), array("i", [1, 2, 3, 3])
-    found = {(i, j): result for i, j, result in table.score(left.tobytes(), right.tobytes())}
+    kept, _ = table.score(left.tobytes(), right.tobytes())
+    found = {(i, j): result for i, j, result in kept}
     model = engine.for_base_size(spec.model, 5_000)
     frequencies = engine.TermFrequencies({"ln:kerbrat": 2}, 5_000)
     for i, j in zip(left, right, strict=True):
@@ -101,4 +103,89 @@ def test_a_view_table_scores_pairs_of_positions_as_the_engine_does() -> None:
             None if expected.verdict is engine.Verdict.DISTINCT else expected
         )
     assert found[(0, 1)].verdict is engine.Verdict.DUPLICATE
-    assert table.score(b"", b"") == []
+    assert table.score(b"", b"") == ([], {})
+
+
+SETTLED_BY_OTHERS = {
+    "first_name": "Yannick",
+    "last_name": "Kerbrat",
+    "email": "y.kerbrat@acme.fr",
+    "phone": "02 98 12 34 56",
+    "company_id": "3f0c1e6a-8d2b-4f55-9a77-0c7a1b2d3e4f",
+}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        pytest.param({**SETTLED_BY_OTHERS, "job_title": "DAF"},
+                     {**SETTLED_BY_OTHERS, "job_title": "Directeur commercial"},
+                     {("job_title", "else"): 1, ("personal_email", "exact"): 1},
+                     id="settled-title-differs"),
+        pytest.param({**SETTLED_BY_OTHERS, "job_title": "DAF", "phone": "06 12 34 56 78"},
+                     {**SETTLED_BY_OTHERS, "job_title": "DAF", "phone": "+33612345678"},
+                     {("job_title", "exact"): 1, ("mobile", "exact"): 1,
+                      ("personal_email", "exact"): 1}, id="settled-all-kept"),
+        pytest.param({**SETTLED_BY_OTHERS, "civility": "M."},
+                     {**SETTLED_BY_OTHERS, "civility": None},
+                     {("personal_email", "exact"): 1}, id="a-missing-value-is-no-level"),
+        pytest.param({"first_name": "Yannick", "last_name": "Kerbrat", "job_title": "DAF"},
+                     {"first_name": "Yannick", "last_name": "Kerbrat", "job_title": "Juriste"},
+                     {}, id="names-alone-settle-nothing"),
+        pytest.param({"first_name": "Alice", "last_name": "Durand", "job_title": "DAF"},
+                     {"first_name": "Bruno", "last_name": "Martin", "job_title": "DAF"},
+                     {}, id="distinct-pair-counts-nothing"),
+    ],
+)  # fmt: skip
+def test_a_view_table_counts_the_levels_of_the_pairs_the_other_fields_settle(
+    left: dict, right: dict, expected: dict
+) -> None:
+    from array import array
+
+    from app.dedup.engine import estimate
+    from app.dedup.scan_scoring import ViewTable
+
+    table = ViewTable("contact", 5_000, {})
+    table.add(0, [left, right])
+    kept, settled = table.score(array("i", [0]).tobytes(), array("i", [1]).tobytes())
+    assert settled == expected
+    spec = ENGINES["contact"]
+    result = spec.score(spec.view(left), spec.view(right), table.model, table.frequencies)
+    fields = estimate.ESTIMATED["contact"]
+    assert settled == dict(Counter(estimate.settled_levels(result.evidence, table.model, fields)))
+    # counted whatever the verdict: a pair kept or not is counted the same
+    assert len(kept) == (result.verdict is not engine.Verdict.DISTINCT)
+
+
+def test_a_company_table_counts_nothing() -> None:
+    from array import array
+
+    from app.dedup.scan_scoring import ViewTable
+
+    table = ViewTable("company", 5_000, {})
+    table.add(0, [{"name": "Kerbrat SAS", "siren": "552049447"}] * 2)
+    kept, settled = table.score(array("i", [0]).tobytes(), array("i", [1]).tobytes())
+    assert kept and settled == {}
+
+
+def test_a_table_weighs_with_the_level_counts_it_is_given() -> None:
+    from array import array
+
+    from app.dedup.scan_scoring import ViewTable
+
+    pair = [{**SETTLED_BY_OTHERS, "job_title": "DAF"},
+            {"first_name": "Yannick", "last_name": "Kerbrat", "email": "yannick.kerbrat@gmail.com",
+             "job_title": "Directeur commercial"}]  # fmt: skip
+    levels = (("job_title", "else", 5_000), ("job_title", "exact", 5_000))
+    judged, counted = ViewTable("contact", 5_000, {}), ViewTable("contact", 5_000, {}, levels)
+    positions = array("i", [0]).tobytes(), array("i", [1]).tobytes()
+    probability = []
+    for table in (judged, counted):
+        table.add(0, pair)
+        spec = ENGINES["contact"]
+        result = spec.score(spec.view(pair[0]), spec.view(pair[1]), table.model, table.frequencies)
+        probability.append(result.probability)
+        kept, _ = table.score(*positions)
+        assert [r.probability for _, _, r in kept] == [result.probability] * len(kept)
+    # half the settled pairs hold another title: a different title weighs less against
+    assert probability[1] > probability[0]

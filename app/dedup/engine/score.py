@@ -40,6 +40,8 @@ class _Plan:
 
 
 _plans: dict[int, tuple[object, _Plan]] = {}
+# A base's counts give a model of their own after each full scan: the oldest layouts go.
+_PLANS_KEPT = 32
 
 
 def _plan(model: MatchModel) -> _Plan:
@@ -66,6 +68,8 @@ def _plan(model: MatchModel) -> _Plan:
     )  # fmt: skip
     plan = _Plan(fields, dependencies)
     _plans[id(model.fields)] = (model.fields, plan)
+    if len(_plans) > _PLANS_KEPT:
+        del _plans[next(iter(_plans))]
     return plan
 
 
