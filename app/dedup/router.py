@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -16,8 +16,8 @@ from app.core.db import DbSession
 from app.core.errors import NotFound, problem_responses
 from app.core.i18n import Lang
 from app.core.problem_handlers import language_of
-from app.dedup import service
-from app.dedup.schemas import LookupRequest, LookupResult, match_read
+from app.dedup import level_counts, service
+from app.dedup.schemas import LookupRequest, LookupResult, MatchModelRead, match_read, model_read
 from app.records import service as records
 from app.records.errors import CompanyNotFound, ContactNotFound
 from app.records.kinds import COMPANIES, CONTACTS, Kind
@@ -53,6 +53,22 @@ async def lookup_duplicates(
         raise RequestValidationError(errors)
     found = await service.lookup(session, body.entity, body.record, limit=body.limit)
     return _answer(found, language_of(request))
+
+
+@router.get("/v1/duplicates/model", response_model=MatchModelRead)
+async def match_model(
+    principal: CanReadDuplicates, session: DbSession, entity: Literal["contact", "company"]
+) -> MatchModelRead:
+    """The weights pairs are scored with, field by field and level by level: the m the
+    shipped model judges, and the m in use. For the fields a base may set (a contact's job
+    title, mobile, personal email and civility: how often a base's duplicates keep them
+    depends on how it was fed), the m in use is read from the pairs the last full scan
+    found settled by the other fields alone, drawn towards the judgement; before the first
+    full scan, the judgement is in use."""
+    counted = await level_counts.read(session, entity)
+    judged = service.ENGINES[entity].model
+    in_use = service.estimated_model(entity, counted.levels)
+    return model_read(entity, judged, in_use, counted)
 
 
 def _add_duplicates_route(kind: Kind, plural: str, not_found: type[NotFound], doc: str) -> None:

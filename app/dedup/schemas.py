@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.i18n import Lang
+from app.dedup.engine import estimate
+from app.dedup.level_counts import Counted
 from app.dedup.reason_texts import localised
 from app.records.schemas import CompanyCreate, ContactCreate
 
@@ -66,4 +69,69 @@ def match_read(record_id: uuid.UUID, result: Any, lang: Lang = "en") -> MatchRea
             EvidenceRead(field=e.field, level=e.level, weight=round(e.weight, 3))
             for e in result.evidence
         ],
+    )
+
+
+class LevelRead(BaseModel):
+    level: str
+    m_judged: float = Field(
+        description="How often two records of one entity show this level, "
+        "as the shipped model judges it"
+    )
+    m_in_use: float = Field(
+        description="The m scans and lookups weigh with: the judgement, or "
+        "for a field the base may set, read from its settled pairs"
+    )
+    u: float = Field(
+        description="How often two different entities show it by chance (for a "
+        "level weighed by how common the value is, the floor under that)"
+    )
+    weighed_by_frequency: bool = Field(description="u follows how common the agreed value is")
+    settled_pairs: int = Field(description="Settled pairs of the last full scan at this level")
+
+
+class FieldModelRead(BaseModel):
+    field: str
+    read_from_base: bool = Field(description="Whether this field's m may be read from the base")
+    settled_pairs: int
+    levels: list[LevelRead]
+
+
+class MatchModelRead(BaseModel):
+    entity: Literal["contact", "company"]
+    counted_by_scan: uuid.UUID | None = Field(
+        description="The full scan whose counts are in use; null before the first full scan"
+    )
+    counted_at: datetime | None
+    settled_at: float = Field(
+        description="A pair counts as settled when its other fields alone "
+        "give at least this probability"
+    )
+    prior_pairs: float = Field(description="Pseudo-pairs drawing each m read towards the judgement")
+    fields: list[FieldModelRead]
+
+
+def model_read(entity: str, judged: Any, in_use: Any, counted: Counted) -> MatchModelRead:
+    pairs = {(field, level): n for field, level, n in counted.levels}
+    readable = set(estimate.ESTIMATED.get(entity, ()))
+    fields = []
+    for judged_field, used_field in zip(judged.fields, in_use.fields, strict=True):
+        name = judged_field.comparison.field
+        levels = [
+            LevelRead(level=label, m_judged=round(weight.m, 6),
+                      m_in_use=round(used_field.levels[label].m, 6), u=weight.u,
+                      weighed_by_frequency=weight.tf_scale > 0,
+                      settled_pairs=pairs.get((name, label), 0))
+            for label, weight in judged_field.levels.items()
+        ]  # fmt: skip
+        fields.append(FieldModelRead(field=name, read_from_base=name in readable,
+                                     settled_pairs=sum(lv.settled_pairs for lv in levels),
+                                     levels=levels))  # fmt: skip
+    return MatchModelRead(
+        entity=entity,  # type: ignore[arg-type]
+        counted_by_scan=counted.scan_id,
+        counted_at=counted.counted_at,
+        settled_at=estimate.SETTLED,
+        prior_pairs=estimate.PRIOR_PAIRS,
+        fields=fields,
     )
