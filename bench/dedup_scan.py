@@ -4,8 +4,12 @@ the API, run by a `crm-dq worker` process.
 Loads N generated contacts (and N/10 companies) with their keys as `bench.dedup_lookup`
 does, starts the API (no embedded worker) and one worker process, posts
 `POST /v1/duplicates/scans {"entity": …}`, follows the job until it ends, and reports the
-wall time, the throughput, the pairs stored and the peak RSS (VmHWM) of the worker and its
-scoring processes, summed. `--entity company` scans the N/10 companies of the same base.
+time from the job's start to its end, the throughput, the pairs stored and the peak RSS
+(VmHWM) of the worker and its scoring processes, summed (the worker's is its peak since it
+started). `--entity company` scans the N/10 companies of the same base.
+`--scans 2` runs a second full scan after the first, one row each: the first weighs with
+the judgement and counts what the base's duplicates keep, the second weighs with those
+counts (`app/dedup/level_counts.py`); the settled pairs each scan counted are printed after.
 
 Run: python -m bench.dedup_scan --contacts 100000 (DATABASE_URL: reuse a loaded database)
 """
@@ -19,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -78,7 +83,16 @@ def follow(
             )
             if job["status"] in ("succeeded", "failed", "cancelled"):
                 print(file=sys.stderr)
-                return job, time.perf_counter() - started, peak
+                return job, _running_seconds(job, time.perf_counter() - started), peak
+
+
+def _running_seconds(job: dict, waited: float) -> float:
+    """From the job's start to its end: not the time it sat queued behind another job (the
+    worker's scheduled quality jobs run first when they fall due)."""
+    if not (job.get("started_at") and job.get("finished_at")):
+        return waited
+    began, ended = (datetime.fromisoformat(job[k]) for k in ("started_at", "finished_at"))
+    return (ended - began).total_seconds()
 
 
 def main() -> None:
@@ -86,6 +100,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--entity", choices=("contact", "company"), default="contact")
+    parser.add_argument("--scans", type=int, default=1, help="full scans, one after the other")
     parser.add_argument(
         "--rescore-first",
         action="store_true",
@@ -116,24 +131,31 @@ def main() -> None:
                     )
                     print(f"rescore {rescored['status']}: {scanned:,} {args.entity} records in "
                           f"{took:.0f} s ({scanned / took:,.0f}/s)")  # fmt: skip
-                job, seconds, peak = follow(port, token, worker, entity=args.entity)
+                scans = [follow(port, token, worker, entity=args.entity)
+                         for _ in range(args.scans)]  # fmt: skip
             finally:
                 worker.send_signal(signal.SIGINT)
                 worker.wait(timeout=60)
-    if job["status"] != "succeeded":
-        raise SystemExit(f"scan {job['status']}: {job.get('error')}")
-    result = job["result"]
-    verdicts = result["by_verdict"]
+    for job, _, _ in scans:
+        if job["status"] != "succeeded":
+            raise SystemExit(f"scan {job['status']}: {job.get('error')}")
     print(
-        f"| {args.entity} records stored | scan s | records/s | pairs stored | duplicate "
+        f"| {args.entity} records stored | scan | scan s | records/s | pairs stored | duplicate "
         "| possible | related | peak RSS MB, worker + scoring processes |"
     )
-    print("|---|---|---|---|---|---|---|---|")
-    print(
-        f"| {scanned:,} | {seconds:.0f} | {scanned / seconds:,.0f} | "
-        f"{result['pairs_stored']:,} | {verdicts.get('duplicate', 0):,} | "
-        f"{verdicts.get('possible', 0):,} | {verdicts.get('related', 0):,} | {peak:.0f} |"
-    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for number, (job, seconds, peak) in enumerate(scans, 1):
+        result = job["result"]
+        verdicts = result["by_verdict"]
+        print(
+            f"| {scanned:,} | {number} | {seconds:.0f} | {scanned / seconds:,.0f} | "
+            f"{result['pairs_stored']:,} | {verdicts.get('duplicate', 0):,} | "
+            f"{verdicts.get('possible', 0):,} | {verdicts.get('related', 0):,} | {peak:.0f} |"
+        )
+    for number, (job, _, _) in enumerate(scans, 1):
+        counted = ", ".join(f"{r['field']} {r['level']} {r['pairs']:,}"
+                            for r in job["result"]["settled_levels"])  # fmt: skip
+        print(f"scan {number} counted in its settled pairs: {counted or 'none'}")
 
 
 if __name__ == "__main__":

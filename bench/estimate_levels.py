@@ -8,6 +8,8 @@ each share, the share of that level among the true pairs. Then bench.dedup_accur
 for the same records, with the m read from the base (`estimate.with_estimates`); its row
 with the judgement is bench.dedup_accuracy's own (`--judgement` prints it here too). A row's
 time is the accuracy run's (the counting pass is timed apart); peak RSS is the process's.
+`--rounds 2` counts a second time under the m the first pass read, as the service's second
+full scan of a base does (each count is read against the judgement, never compounded).
 
 Run: python -m bench.estimate_levels --sizes 10000 100000 --seed 7 [--judgement]
      python -m bench.estimate_levels --data independent --dup-rate 0.07 --seed 11
@@ -22,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from app.dedup.engine import estimate
-from app.dedup.engine.model import CONTACT_MODEL, for_base_size
+from app.dedup.engine.model import CONTACT_MODEL, MatchModel, for_base_size
 from app.dedup.engine.score import weigh
 from app.dedup.engine.verdicts import orient
 from bench import dedup_accuracy as accuracy
@@ -31,10 +33,15 @@ from bench.datasets import DATA
 
 
 def counted(
-    n: int, dup_rate: float, seed: int, data: str, fields: Sequence[str]
+    n: int,
+    dup_rate: float,
+    seed: int,
+    data: str,
+    fields: Sequence[str],
+    weighed_by: MatchModel = CONTACT_MODEL,
 ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]], float]:
-    """Levels in the pairs the other fields settle, the same among the true pairs, and the
-    seconds the counting took."""
+    """Levels in the pairs the other fields settle under `weighed_by`, the same among the
+    true pairs, and the seconds the counting took."""
     _, contacts = DATA[data](n, n, dup_rate, seed)
     view_of, terms_of, keys_of, *_ = accuracy.ENGINES["contacts"]
     truth = [r["true_entity_id"] for r in contacts]
@@ -43,7 +50,7 @@ def counted(
     started = time.perf_counter()
     with stages.uncollected():
         views, keys, frequencies = stages.prepare(contacts, view_of, terms_of, keys_of, 2)
-        model = for_base_size(CONTACT_MODEL, len(views))
+        model = for_base_size(weighed_by, len(views))
         for i, j in stages.Blocks.of(keys, accuracy.caps_of("contacts", None)).pairs():
             left, right, _ = orient(views[i], views[j], frequencies.frequency)
             evidence = weigh(left, right, model, frequencies)
@@ -70,11 +77,20 @@ def main() -> None:
     fields = estimate.ESTIMATED["contact"]
     parser.add_argument("--fields", nargs="+", choices=fields, default=list(fields))
     parser.add_argument("--judgement", action="store_true", help="the judgement's row too")
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="counting passes: from the second, pairs are weighed with the m the one before "
+             "read, as a base's second full scan weighs them",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        settled, true, seconds = counted(n, args.dup_rate, args.seed, args.data, args.fields)
-        learnt = estimate.with_estimates(CONTACT_MODEL, settled)
+        learnt = CONTACT_MODEL
+        for _ in range(args.rounds):
+            settled, true, seconds = counted(
+                n, args.dup_rate, args.seed, args.data, args.fields, learnt
+            )
+            learnt = estimate.with_estimates(CONTACT_MODEL, settled)
         print(f"\n{args.data} data, {n:,} contacts, seed {args.seed}: levels counted in "
               f"{seconds:.1f} s", file=sys.stderr)  # fmt: skip
         print("| field | level | m (judgement) | share in settled pairs | share in true pairs "
@@ -91,7 +107,8 @@ def main() -> None:
             judged = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run)
             rows.append(("judgement", judged))
         from_base = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run, model=learnt)
-        rows.append(("read from the base", from_base))
+        label = "read from the base" + (f" ({args.rounds} passes)" if args.rounds > 1 else "")
+        rows.append((label, from_base))
     print("\n| m | " + accuracy.HEADER.split("\n")[0].removeprefix("| "))
     print("| --- " + accuracy.HEADER.split("\n")[1])
     for label, row in rows:

@@ -90,8 +90,8 @@ class ViewTable:
     While it scores, it counts the levels of the fields a base may set in the pairs the
     other fields settle (`engine.estimate`), over every pair weighed, whatever its verdict:
     counted only in the pairs kept, the estimate would feed on its own verdicts. They are
-    counted under the model in use, so each full scan is one step of an
-    expectation-maximisation, as Splink's training runs it."""
+    counted under the model in use, so each full scan takes one step, much as an iteration
+    of Splink's expectation-maximisation does."""
 
     def __init__(
         self, entity: str, base_size: int, counts: Mapping[str, int], levels: Levels = ()
