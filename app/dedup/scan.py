@@ -62,11 +62,13 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
         levels = (await level_counts.read(session, entity)).levels
     base = max(base, dedup.MIN_BASE_SIZE)
     found_levels: level_counts.Levels = ()
+    weighed_with = levels
     if since is None:
         done, records = await full_scan(ctx, entity, base, counts, levels, total)
         totals: Mapping[str, int] = {"records": records, "stored": done.stored, **done.verdicts}
         stats = BlockingStats(done.pairs, done.capped)
         found_levels = level_counts.levels_of(done.levels)
+        weighed_with = done.weighed_with or ()
     else:
         totals, stats = await _incremental(ctx, entity, since, base, counts, levels, total)
     clustered = 0
@@ -98,7 +100,8 @@ async def scan(ctx: JobContext) -> dict[str, Any]:
             entity=entity,
         )  # fmt: skip
     return {"clusters": clustered, **result, "keys": stats.as_rows(),
-            "settled_levels": level_counts.as_rows(found_levels)}  # fmt: skip
+            "settled_levels": level_counts.as_rows(found_levels),
+            "weighed_with": level_counts.as_rows(weighed_with)}  # fmt: skip
 
 
 async def _incremental(

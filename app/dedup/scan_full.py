@@ -1,11 +1,13 @@
-"""A full scan, block by block: every record normalised once, every block read once.
+"""A full scan, block by block: every record normalised once, every block read once (twice
+on a base's first full scan, which counts what its duplicates keep before it scores).
 
 1. Views: the active records are read in id order and each scoring process builds the view
    of every one of them, kept for the whole scan (about 1 KB a record and process).
 2. Blocks: the shared blocking keys are streamed in key order from one cursor; each block
    within its kind's cap gives its pairs not met in an earlier block (`BlockPairs`); the
    pairs of a page of rows are scored in the processes while the next page is read, then
-   stored with the checkpoint (how many rows are done) in one transaction.
+   stored with the checkpoint (how many rows are done) in one transaction. On a base's
+   first full scan, a pass over the blocks that only counts comes first (`full_scan`).
 
 A killed worker resumes after the last page stored: views are built again, and the blocks
 already scored are replayed without scoring, so that their pairs are not scored twice.
@@ -21,7 +23,7 @@ import multiprocessing
 import os
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,10 +31,18 @@ from typing import Any
 
 from app.dedup import engine, level_counts
 from app.dedup import service as dedup
+from app.dedup.engine import estimate
 from app.dedup.level_counts import Levels
 from app.dedup.pairs_repository import PairRepository, ScanRepository, pair_row
 from app.dedup.scan_blocks import BlockPairs, BlockReader
-from app.dedup.scan_scoring import Scored, ViewTable, start_table, table_add, table_score
+from app.dedup.scan_scoring import (
+    Scored,
+    ViewTable,
+    start_table,
+    table_add,
+    table_reweigh,
+    table_score,
+)
 from app.jobs import JobContext
 from app.quality import record_service as record_quality
 
@@ -55,6 +65,7 @@ class FullScan:
     capped: Counter[str] = field(default_factory=Counter)  # blocks over their cap, by kind
     # levels of the fields a base may set, in the settled pairs, by (field, level)
     levels: Counter[tuple[str, str]] = field(default_factory=Counter)
+    weighed_with: Levels | None = None  # the level counts the pairs are weighed with
 
     @classmethod
     def resumed(cls, checkpoint: Mapping[str, Any]) -> FullScan:
@@ -67,6 +78,9 @@ class FullScan:
             Counter(checkpoint["pairs"]),
             Counter(checkpoint["capped"]),
             level_counts.from_rows(checkpoint.get("levels", ())),
+            level_counts.levels_of(level_counts.from_rows(checkpoint["weighed_with"]))
+            if "weighed_with" in checkpoint
+            else None,
         )
 
     def as_checkpoint(self) -> dict[str, Any]:
@@ -78,7 +92,9 @@ class FullScan:
             "pairs": dict(self.pairs),
             "capped": dict(self.capped),
             "levels": level_counts.as_rows(level_counts.levels_of(self.levels)),
-        }
+            **({"weighed_with": level_counts.as_rows(self.weighed_with)}
+               if self.weighed_with is not None else {}),
+        }  # fmt: skip
 
 
 async def full_scan(
@@ -90,10 +106,21 @@ async def full_scan(
     records: int,
 ) -> tuple[FullScan, int]:
     """Scores every candidate pair of the base once, weighed with `levels` (the last full
-    scan's); returns the totals, with this scan's level counts, and the records."""
+    scan's); returns the totals, with this scan's level counts, and the records.
+
+    A base's first full scan (no level counts stored, fields its base may set) first counts
+    them over every pair under the judgement, storing nothing, then scores with them: one
+    more pass over the blocks, so that the first scan already weighs as later ones do. A
+    resumed scan weighs as its first attempt did (the checkpoint keeps the counts used)."""
     state = FullScan.resumed(ctx.checkpoint or {})
-    with _scorers(entity, base, counts, levels, records) as scorers:
+    weigh_with = levels if state.weighed_with is None else state.weighed_with
+    count_first = state.rows == 0 and not levels and bool(estimate.ESTIMATED.get(entity))
+    with _scorers(entity, base, counts, weigh_with, records) as scorers:
         ids = await _load_views(ctx, scorers, entity, records)
+        if count_first:
+            weigh_with = await _count_levels(ctx, scorers, entity, ids)
+            await scorers.reweigh(weigh_with)
+        state.weighed_with = weigh_with
         await _score_blocks(ctx, scorers, entity, ids, state)
     return state, len(ids)
 
@@ -127,42 +154,81 @@ async def _load_views(
 async def _score_blocks(
     ctx: JobContext, scorers: _Scorers, entity: str, ids: list[uuid.UUID], state: FullScan
 ) -> None:
-    index = {record_id: position for position, record_id in enumerate(ids)}
     # counted from where the checkpoint left them: replayed blocks are not counted again
     pairs = BlockPairs(len(ids), engine.keys.BLOCK_CAPS[entity], state.pairs.copy(),
                        state.capped.copy())  # fmt: skip
-    resume_after, rows_seen = state.rows, 0
-    reader = BlockReader()
     in_flight: deque[tuple[FullScan, list[asyncio.Future[Scored]]]] = deque()
-    prefixes = tuple(engine.keys.BLOCKING_PREFIXES[entity])
-    async with ctx.sessionmaker() as session:
-        total = await ScanRepository(session).block_rows_total(entity, prefixes)
+    total = await _block_rows_total(ctx, entity)
     await ctx.report(state.rows, max(total, state.rows), message="dedup.scan.comparing")
-
-    async def score_page(blocks: Sequence[tuple[str, list[Any]]]) -> None:
-        nonlocal rows_seen
-        left, right = [], []
-        for key, rows in blocks:
-            members = [p for r in rows if (p := index.get(r[1])) is not None]
-            emit = rows_seen >= resume_after
-            rows_seen += len(rows)
-            new_left, new_right = pairs.add(key, rows[0][2], members, emit=emit)
-            left.append(new_left)
-            right.append(new_right)
-        if rows_seen <= resume_after:
-            return
+    async for rows_seen, left, right in _pages(ctx, entity, ids, pairs, state.rows):
         done = FullScan(rows_seen, pairs=pairs.pairs_by_kind.copy(),
                         capped=pairs.capped_by_kind.copy())  # fmt: skip
         in_flight.append((done, scorers.score(left, right)))
         while len(in_flight) > IN_FLIGHT:
             await _store(ctx, entity, ids, state, *in_flight.popleft(), total)
+    while in_flight:
+        await _store(ctx, entity, ids, state, *in_flight.popleft(), total)
+
+
+async def _count_levels(
+    ctx: JobContext, scorers: _Scorers, entity: str, ids: list[uuid.UUID]
+) -> Levels:
+    """The levels of the fields a base may set in the pairs the other fields settle, over
+    every pair, weighed with the judgement; nothing stored."""
+    pairs = BlockPairs(len(ids), engine.keys.BLOCK_CAPS[entity])
+    counted: Counter[tuple[str, str]] = Counter()
+    waiting: deque[list[asyncio.Future[Scored]]] = deque()
+    total = await _block_rows_total(ctx, entity)
+    await ctx.report(0, total, message="dedup.scan.counting")
+    async for rows_seen, left, right in _pages(ctx, entity, ids, pairs, 0):
+        waiting.append(scorers.score(left, right))
+        while len(waiting) > IN_FLIGHT:
+            for _, settled in await asyncio.gather(*waiting.popleft()):
+                counted.update(settled)
+            await ctx.report(rows_seen, max(total, rows_seen), message="dedup.scan.counting")
+            ctx.stop_point()
+    for scoring in waiting:
+        for _, settled in await asyncio.gather(*scoring):
+            counted.update(settled)
+    return level_counts.levels_of(counted)
+
+
+async def _block_rows_total(ctx: JobContext, entity: str) -> int:
+    prefixes = tuple(engine.keys.BLOCKING_PREFIXES[entity])
+    async with ctx.sessionmaker() as session:
+        return await ScanRepository(session).block_rows_total(entity, prefixes)
+
+
+async def _pages(
+    ctx: JobContext, entity: str, ids: list[uuid.UUID], pairs: BlockPairs, skip: int
+) -> AsyncIterator[tuple[int, list[Any], list[Any]]]:
+    """The blocks in key order, a page at a time: the key rows read so far, and the page's
+    pairs not met in an earlier block (as position arrays). The blocks in the first `skip`
+    rows are replayed, their pairs marked as met, and no page of theirs is given."""
+    index = {record_id: position for position, record_id in enumerate(ids)}
+    reader = BlockReader()
+    rows_seen = 0
+
+    def paired(blocks: Sequence[tuple[str, list[Any]]]) -> tuple[list[Any], list[Any]]:
+        nonlocal rows_seen
+        left, right = [], []
+        for key, rows in blocks:
+            members = [p for r in rows if (p := index.get(r[1])) is not None]
+            emit = rows_seen >= skip
+            rows_seen += len(rows)
+            new_left, new_right = pairs.add(key, rows[0][2], members, emit=emit)
+            left.append(new_left)
+            right.append(new_right)
+        return left, right
 
     async with ctx.sessionmaker() as session:
         async for page in ScanRepository(session).block_rows(entity, PAGE):
-            await score_page(reader.page(page))
-        await score_page(reader.last())
-    while in_flight:
-        await _store(ctx, entity, ids, state, *in_flight.popleft(), total)
+            left, right = paired(reader.page(page))
+            if rows_seen > skip:
+                yield rows_seen, left, right
+        left, right = paired(reader.last())
+        if rows_seen > skip:
+            yield rows_seen, left, right
 
 
 async def _store(
@@ -222,6 +288,15 @@ class _Scorers:
             return [_done(self._here.add(start, records))]
         loop = asyncio.get_running_loop()
         return [loop.run_in_executor(pool, table_add, start, records) for pool in self._pools]
+
+    async def reweigh(self, levels: Levels) -> None:
+        if self._here is not None:
+            self._here.reweigh(levels)
+            return
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(pool, table_reweigh, levels) for pool in self._pools)
+        )
 
     def score(self, left: list[Any], right: list[Any]) -> list[asyncio.Future[Scored]]:
         lefts = b"".join(part.tobytes() for part in left)

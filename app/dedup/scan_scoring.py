@@ -96,7 +96,7 @@ class ViewTable:
     def __init__(
         self, entity: str, base_size: int, counts: Mapping[str, int], levels: Levels = ()
     ) -> None:
-        self.spec = ENGINES[entity]
+        self.entity, self.base_size, self.spec = entity, base_size, ENGINES[entity]
         self.model = model_for(entity, base_size, levels)
         self.frequencies = engine.TermFrequencies(counts, base_size)
         self.estimated = frozenset(estimate.ESTIMATED.get(entity, ()))
@@ -110,6 +110,10 @@ class ViewTable:
         view = self.spec.view
         self.views.extend(view(fields) for fields in records)
         return len(self.views)
+
+    def reweigh(self, levels: Levels) -> None:
+        """Weigh the pairs scored from now on with these level counts."""
+        self.model = model_for(self.entity, self.base_size, levels)
 
     def score(self, left: bytes, right: bytes) -> Scored:
         """The pairs (positions, as "i" arrays) whose verdict is not `distinct`, and the
@@ -153,6 +157,11 @@ def table_add(start: int, records: Sequence[Mapping[str, object]]) -> int:
     # garbage of the moment would never be collected.
     gc.freeze()
     return held
+
+
+def table_reweigh(levels: Levels) -> None:
+    assert _table is not None, "start_table first"
+    _table.reweigh(levels)
 
 
 def table_score(left: bytes, right: bytes) -> Scored:

@@ -17,6 +17,8 @@ async def scan_once(client: AsyncClient, headers: dict, url: str) -> dict[str, A
     assert job["status"] == "succeeded", job
     queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
     return {
-        "result": {k: job["result"][k] for k in ("records", "by_verdict", "keys", "settled_levels")},
+        "result": {
+            k: job["result"][k] for k in ("records", "by_verdict", "keys", "settled_levels")
+        },
         "pairs": sorted((p["left_id"], p["right_id"], p["probability"]) for p in queue),
     }

@@ -109,6 +109,47 @@ async def test_a_full_scan_reads_what_duplicates_keep_and_lookups_weigh_with_it(
 
 
 @pytest.mark.committed
+async def test_a_first_full_scan_weighs_with_what_it_counts_before_scoring(
+    live, committed_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    client, _, headers = live
+    for person in _settled_pairs():
+        assert (await client.post("/v1/contacts", json=person, headers=headers)).is_success
+    ids = []
+    for person in (PROBE_STORED, PROBE):
+        response = await client.post(
+            "/v1/contacts?allow_duplicates=true", json=person, headers=headers
+        )
+        assert response.is_success, response.text
+        ids.append(response.json()["id"])
+
+    async def pair_seen_from_the_probe() -> float:
+        url = f"/v1/contacts/{ids[1]}/duplicates"
+        found = (await client.get(url, headers=headers)).json()["matches"]
+        return next(m["probability"] for m in found if m["id"] == ids[0])
+
+    judged = await pair_seen_from_the_probe()
+    started = await client.post("/v1/duplicates/scans", json={"entity": "contact"}, headers=headers)
+    await run_jobs(committed_url)
+    job = (await client.get(f"/v1/jobs/{started.json()['job_id']}", headers=headers)).json()
+    assert job["status"] == "succeeded", job
+    weighed_with = {(r["field"], r["level"]): r["pairs"] for r in job["result"]["weighed_with"]}
+    assert weighed_with["job_title", "else"] == len(SURNAMES)
+    # here the pass that weighs with them settles the same pairs as the pass that counts
+    assert job["result"]["weighed_with"] == job["result"]["settled_levels"]
+    queue = (await client.get("/v1/duplicate-pairs", headers=headers)).json()["items"]
+    (stored,) = [p["probability"] for p in queue if {p["left_id"], p["right_id"]} == set(ids)]
+    assert stored > judged
+    assert stored == pytest.approx(await pair_seen_from_the_probe(), abs=1e-6)
+
+    # the next full scan weighs with the stored counts, without counting first
+    again = await client.post("/v1/duplicates/scans", json={"entity": "contact"}, headers=headers)
+    await run_jobs(committed_url)
+    job = (await client.get(f"/v1/jobs/{again.json()['job_id']}", headers=headers)).json()
+    assert job["result"]["weighed_with"] == job["result"]["settled_levels"]
+
+
+@pytest.mark.committed
 async def test_a_scan_that_settles_nothing_brings_the_judgement_back(
     live, committed_url: str
 ) -> None:  # type: ignore[no-untyped-def]
