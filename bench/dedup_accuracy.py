@@ -10,11 +10,14 @@ Pipeline, all in memory: normalise every record once → blocking keys,
 blocks above their kind's cap dropped (`BLOCK_CAPS`, as the lookup and the scan do; `--small-cap`
 tries another cap for the contact kinds it lists) → each candidate pair scored once with the model's
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
-set → clusters from `duplicate` links. The work runs on `--workers` processes (default:
-one per core, see `bench.dedup_stages`, with the cyclic garbage collector off): they build
-the views and keys a chunk of records at a time, then each enumerates and scores the pairs
-of a share of the blocking keys; `--examples` and `--census` score in this process, as they
-need every pair's evidence.
+set → clusters from `duplicate` links. As a base's first full scan does, contact pairs are
+weighed with the m of the fields a base may set (`engine.estimate`) read from a pass that
+first scores every pair under the shipped judgement and counts what the settled pairs keep
+(the time includes that pass; `--judgement` skips it). The work runs on `--workers`
+processes (default: one per core, see `bench.dedup_stages`, with the cyclic garbage
+collector off): they build the views and keys a chunk of records at a time, then each
+enumerates and scores the pairs of a share of the blocking keys; `--examples` and
+`--census` score in this process, as they need every pair's evidence.
 As a scan does, company pairs the screen proves `distinct` (`engine.screen`) are not
 weighed in full; with `--examples` or `--census` every pair is.
 
@@ -41,8 +44,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from app.dedup.engine import estimate, screen
 from app.dedup.engine import keys as blocking
-from app.dedup.engine import screen
 from app.dedup.engine.cluster import clusters
 from app.dedup.engine.model import COMPANY_MODEL, CONTACT_MODEL, MatchModel, for_base_size
 from app.dedup.engine.normalise import company_view, contact_view
@@ -93,13 +96,18 @@ def run(
     census: int = 0,
     data: str = "generated",
     model: MatchModel | None = None,
+    judgement: bool = False,
 ) -> dict[str, Any]:
-    """One row; `model` in place of the entity's (its prior is set to the base's size)."""
+    """One row; `model` in place of the entity's (its prior is set to the base's size).
+    Without it, the model a base's first full scan weighs with: the m of the fields the base
+    may set read from a counting pass over every pair first (`judgement`: not read)."""
     companies, contacts = DATA[data](n, n, dup_rate, seed)
     records = companies if entity == "companies" else contacts
     started = time.perf_counter()
     with stages.uncollected():
-        tally, shapes = _match(records, entity, small_cap, workers, examples, census, model)
+        tally, shapes = _match(
+            records, entity, small_cap, workers, examples, census, model, judgement
+        )
         found = clusters(tally.links)
     elapsed = time.perf_counter() - started
     truth_ids = [r["true_entity_id"] for r in records]
@@ -133,6 +141,7 @@ def _match(
     examples: int,
     census: int,
     base_model: MatchModel | None = None,
+    judgement_only: bool = False,
 ) -> tuple[stages.Tally, dict[str, Counter[tuple[str, ...]]]]:
     """Every pair blocking gives scored and counted against the truth; with `census`, the
     shapes of the errors too."""
@@ -143,8 +152,13 @@ def _match(
     blocks = stages.Blocks.of(record_keys, caps_of(entity, small_cap))
     del record_keys
     shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    readable = estimate.ESTIMATED[judgement.entity]
+    if base_model is None and not judgement_only and readable:
+        counting = (views, score, plain, model, frequencies, readable)
+        settled = stages.score_shares(blocks, workers, counting, truth_ids).settled
+        model = for_base_size(estimate.with_estimates(judgement, settled), len(views))
     if not (examples or census):
-        scoring = (views, score, plain, model, frequencies)
+        scoring = (views, score, plain, model, frequencies, ())
         return stages.score_shares(blocks, workers, scoring, truth_ids), shapes
     # their error shapes need every pair's evidence, here
     tally = stages.Tally()
@@ -249,6 +263,12 @@ def main() -> None:
         default=os.cpu_count() or 1,
         help="scoring processes, as a scan uses one per core (1: score in this process)",
     )
+    parser.add_argument(
+        "--judgement",
+        action="store_true",
+        help="weigh with the shipped m only, without the counting pass a base's first full "
+        "scan makes (engine.estimate)",
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # child: one row, so peak RSS is this row's own
@@ -264,6 +284,7 @@ def main() -> None:
                     args.workers,
                     args.census,
                     args.data,
+                    judgement=args.judgement,
                 )
             )
         )
@@ -276,6 +297,7 @@ def main() -> None:
                  "--sizes", str(n), "--dup-rate", str(args.dup_rate), "--seed", str(args.seed),
                  "--examples", str(args.examples), "--workers", str(args.workers),
                  "--census", str(args.census), "--data", args.data,
+                 *(["--judgement"] if args.judgement else []),
                  *(["--small-cap", str(args.small_cap)] if args.small_cap is not None else [])],
                 check=True, capture_output=True, text=True,
             )  # fmt: skip

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.dedup.engine import estimate
 from app.dedup.engine import keys as blocking
 from app.dedup.engine.result import Verdict
 from app.dedup.engine.terms import TermFrequencies
@@ -50,6 +51,8 @@ class Tally:
     loose: Counts = field(default_factory=Counts)  # `duplicate` + `possible`
     strict: Counts = field(default_factory=Counts)  # `duplicate`
     links: list[tuple[int, int, float]] = field(default_factory=list)  # `duplicate` pairs
+    # levels of the fields a base may set in the pairs the others settle (`engine.estimate`)
+    settled: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, i: int, j: int, verdict: Verdict, probability: float, same: bool) -> None:
         self.compared += 1
@@ -69,6 +72,7 @@ class Tally:
             mine.predicted += theirs.predicted
             mine.correct += theirs.correct
         self.links.extend(other.links)
+        self.settled.update(other.settled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +231,11 @@ def score_shares(
 
 
 def _score_share(share: tuple[int, int]) -> Tally:
-    blocks, (views, score, plain, model, frequencies), truth_ids = _inherited
+    blocks, (views, score, plain, model, frequencies, counted), truth_ids = _inherited
     tally = Tally()
     for i, j in blocks.pairs(*share):
         result = scored(views[i], views[j], score, plain, model, frequencies)
         tally.add(i, j, result.verdict, result.probability, truth_ids[i] == truth_ids[j])
+        if counted and result is not SET_ASIDE:  # as a scan counts them, on every pair
+            tally.settled.update(estimate.settled_levels(result.evidence, model, counted))
     return tally

@@ -104,7 +104,8 @@ def main() -> None:
                       f"| {truth[label]:.3f} | {used[label].m:.3f} |")  # fmt: skip
         run = {"workers": 2, "data": args.data}
         if args.judgement:
-            judged = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run)
+            judged = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run,
+                                  judgement=True)  # fmt: skip
             rows.append(("judgement", judged))
         from_base = accuracy.run("contacts", n, args.dup_rate, args.seed, 0, **run, model=learnt)
         label = "read from the base" + (f" ({args.rounds} passes)" if args.rounds > 1 else "")

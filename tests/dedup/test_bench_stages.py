@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from app.dedup.engine import estimate
 from app.dedup.engine.model import for_base_size
 from bench import dedup_stages as stages
 from bench.dedup_accuracy import ENGINES, caps_of
@@ -59,7 +60,7 @@ def compare(entity: str) -> None:
     model = for_base_size(base_model, len(records))
     truth = [r["true_entity_id"] for r in records]
     blocks = stages.Blocks.of(keys, caps_of(entity, None))
-    scoring = (views, score, plain, model, terms)
+    scoring = (views, score, plain, model, terms, ())
     one = stages.score_shares(blocks, 1, scoring, truth)
     two = stages.score_shares(blocks, 2, scoring, truth)
     assert one.compared > 0 and one.strict.correct > 0
@@ -72,4 +73,18 @@ def compare(entity: str) -> None:
         if score(views[i], views[j], model, terms).verdict.value == "duplicate"
     )
     assert by_hand == one.strict.predicted
+    # the levels a scan counts, as one process counts them
+    readable = estimate.ESTIMATED[base_model.entity]
+    counting = (views, score, plain, model, terms, readable)
+    one_counted = stages.score_shares(blocks, 1, counting, truth).settled
+    assert stages.score_shares(blocks, 2, counting, truth).settled == one_counted
+    assert bool(one_counted) == bool(readable)
+    assert one_counted == Counter(
+        level
+        for i, j in blocks.pairs()
+        if not plain(views[i], views[j], model, terms)
+        for level in estimate.settled_levels(
+            score(views[i], views[j], model, terms).evidence, model, readable
+        )
+    )
     print(f"compared {one.compared} pairs")
