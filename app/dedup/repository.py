@@ -37,10 +37,11 @@ _BLOCKS = """
 """
 
 
-# A correlated subquery per term is one index probe each, always: as a join or `= ANY`, the
-# planner would rather read the whole entity slice of term_counts and compare every row
-# with every term, a cost that grows with the base.
-_TERMS_AND_BASE = text(
+# What weighs a lookup, by kind of row: 't' a term's count, 'b' the base size, 'l' a level
+# count. A correlated subquery per term is one index probe each, always: as a join or
+# `= ANY`, the planner would rather read the whole entity slice of term_counts and compare
+# every row with every term, a cost that grows with the base.
+_COUNTS = text(
     """
     SELECT 't', k.term, NULL, (
         SELECT count FROM term_counts WHERE entity = :entity AND term = k.term
@@ -166,7 +167,7 @@ class MatchKeyRepository:
     async def counts(self, entity: str, terms: Collection[str]) -> Counts:
         """Term counts, the base size and the level counts, in one round trip."""
         rows = (
-            await self.session.execute(_TERMS_AND_BASE, {"entity": entity, "terms": list(terms)})
+            await self.session.execute(_COUNTS, {"entity": entity, "terms": list(terms)})
         ).all()
         terms_found: dict[str, int] = {}
         base: int | None = None
