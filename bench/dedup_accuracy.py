@@ -12,11 +12,11 @@ tries another cap for the contact kinds it lists) → each candidate pair scored
 default thresholds for a base of N (`for_base_size`) and term frequencies counted over the
 set → clusters from `duplicate` links. As a base's first full scan does, contact pairs are
 weighed with the m of the fields a base may set (`engine.estimate`) read from a pass that
-first scores every pair under the shipped judgement and counts what the settled pairs keep
-(the time includes that pass; `--judgement` skips it). The work runs on `--workers`
-processes (default: one per core, see `bench.dedup_stages`, with the cyclic garbage
-collector off): they build the views and keys a chunk of records at a time, then each
-enumerates and scores the pairs of a share of the blocking keys; `--examples` and
+first scores the pairs of the email and phone blocks under the shipped judgement and counts
+what the settled pairs keep (the time includes that pass; `--judgement` skips it). The
+work runs on `--workers` processes (default: one per core, see `bench.dedup_stages`, with
+the cyclic garbage collector off): they build the views and keys a chunk of records at a
+time, then each enumerates and scores the pairs of a share of the blocking keys; `--examples` and
 `--census` score in this process, as they need every pair's evidence.
 As a scan does, company pairs the screen proves `distinct` (`engine.screen`) are not
 weighed in full; with `--examples` or `--census` every pair is.
@@ -149,14 +149,19 @@ def _match(
     views, record_keys, frequencies = stages.prepare(records, view_of, terms_of, keys_of, workers)
     model = for_base_size(base_model or judgement, len(views))
     truth_ids = [r["true_entity_id"] for r in records]
-    blocks = stages.Blocks.of(record_keys, caps_of(entity, small_cap))
-    del record_keys
+    caps = caps_of(entity, small_cap)
+    blocks = stages.Blocks.of(record_keys, caps)
     shapes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
     readable = estimate.ESTIMATED[judgement.entity]
     if base_model is None and not judgement_only and readable:
+        # as the scan's counting pass reads them: the blocks that hold the settled pairs
+        kinds = estimate.SETTLED_AMONG[judgement.entity]
+        holding = stages.Blocks.of([{k for k in ks if k.startswith(kinds)} for ks in record_keys],
+                                   caps)  # fmt: skip
         counting = (views, score, plain, model, frequencies, readable)
-        settled = stages.score_shares(blocks, workers, counting, truth_ids).settled
+        settled = stages.score_shares(holding, workers, counting, truth_ids).settled
         model = for_base_size(estimate.with_estimates(judgement, settled), len(views))
+    del record_keys
     if not (examples or census):
         scoring = (views, score, plain, model, frequencies, ())
         return stages.score_shares(blocks, workers, scoring, truth_ids), shapes

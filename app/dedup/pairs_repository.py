@@ -22,9 +22,11 @@ _BLOCK_ROWS = """
     SELECT k.key, k.record_id, t.count
     FROM match_keys AS k
     JOIN term_counts AS t ON t.entity = k.entity AND t.term = k.key
-    WHERE k.entity = $1 AND k.blocking
+    WHERE k.entity = $1 AND k.blocking {kinds}
     ORDER BY k.key, k.record_id
 """
+# only the blocks of some kinds of key ("email:", "phone:"), by the text before the colon
+_OF_KINDS = "AND split_part(k.key, ':', 1) || ':' = ANY($2::text[])"
 
 
 def pair_row(
@@ -190,16 +192,22 @@ class ScanRepository:
         )
         return int(await self.session.scalar(stmt) or 0)
 
-    async def block_rows(self, entity: str, page: int) -> AsyncIterator[Sequence[Any]]:
-        """(key, record id, block size) of every shared block, in key order, `page` rows at
-        a time, from a cursor: the session's transaction stays open until the end."""
+    async def block_rows(
+        self, entity: str, page: int, kinds: Collection[str] = ()
+    ) -> AsyncIterator[Sequence[Any]]:
+        """(key, record id, block size) of every shared block (of the `kinds` of key given,
+        by prefix), in key order, `page` rows at a time, from a cursor: the session's
+        transaction stays open until the end."""
         connection = await self.session.connection()
         # Also begins the transaction a cursor lives in, which lasts the whole comparing
         # phase, and a plan with a sort before the first row takes longer than a request may.
         await connection.execute(text("SET LOCAL statement_timeout = 0"))
         raw = (await connection.get_raw_connection()).driver_connection
         assert raw is not None
-        cursor = await raw.cursor(_BLOCK_ROWS, entity)
+        if kinds:
+            cursor = await raw.cursor(_BLOCK_ROWS.format(kinds=_OF_KINDS), entity, list(kinds))
+        else:
+            cursor = await raw.cursor(_BLOCK_ROWS.format(kinds=""), entity)
         while rows := await cursor.fetch(page):
             yield rows
 

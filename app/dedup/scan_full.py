@@ -1,5 +1,6 @@
-"""A full scan, block by block: every record normalised once, every block read once (twice
-on a base's first full scan, which counts what its duplicates keep before it scores).
+"""A full scan, block by block: every record normalised once, every block read once (the
+email and phone blocks twice on a base's first full scan, which counts what its duplicates
+keep before it scores).
 
 1. Views: the active records are read in id order and each scoring process builds the view
    of every one of them, kept for the whole scan (about 1 KB a record and process).
@@ -7,7 +8,7 @@ on a base's first full scan, which counts what its duplicates keep before it sco
    within its kind's cap gives its pairs not met in an earlier block (`BlockPairs`); the
    pairs of a page of rows are scored in the processes while the next page is read, then
    stored with the checkpoint (how many rows are done) in one transaction. On a base's
-   first full scan, a pass over the blocks that only counts comes first (`full_scan`).
+   first full scan, a pass that only counts comes first (`full_scan`).
 
 A killed worker resumes after the last page stored: views are built again, and the blocks
 already scored are replayed without scoring, so that their pairs are not scored twice.
@@ -109,8 +110,9 @@ async def full_scan(
     scan's); returns the totals, with this scan's level counts, and the records.
 
     A base's first full scan (no level counts stored, fields its base may set) first counts
-    them over every pair under the judgement, storing nothing, then scores with them: one
-    more pass over the blocks, so that the first scan already weighs as later ones do. A
+    them under the judgement, storing nothing, over the blocks that hold the settled pairs
+    (`estimate.SETTLED_AMONG`), then scores with them, so that the first scan already weighs
+    as later ones do. A
     resumed scan weighs as its first attempt did (the checkpoint keeps the counts used)."""
     state = FullScan.resumed(ctx.checkpoint or {})
     weigh_with = levels if state.weighed_with is None else state.weighed_with
@@ -173,14 +175,16 @@ async def _score_blocks(
 async def _count_levels(
     ctx: JobContext, scorers: _Scorers, entity: str, ids: list[uuid.UUID]
 ) -> Levels:
-    """The levels of the fields a base may set in the pairs the other fields settle, over
-    every pair, weighed with the judgement; nothing stored."""
+    """The levels of the fields a base may set in the pairs the other fields settle,
+    weighed with the judgement, over the pairs of the blocks that hold them
+    (`estimate.SETTLED_AMONG`); nothing stored."""
     pairs = BlockPairs(len(ids), engine.keys.BLOCK_CAPS[entity])
     counted: Counter[tuple[str, str]] = Counter()
     waiting: deque[list[asyncio.Future[Scored]]] = deque()
-    total = await _block_rows_total(ctx, entity)
+    kinds = estimate.SETTLED_AMONG[entity]
+    total = await _block_rows_total(ctx, entity, kinds)
     await ctx.report(0, total, message="dedup.scan.counting")
-    async for rows_seen, left, right in _pages(ctx, entity, ids, pairs, 0):
+    async for rows_seen, left, right in _pages(ctx, entity, ids, pairs, 0, kinds):
         waiting.append(scorers.score(left, right))
         while len(waiting) > IN_FLIGHT:
             for _, settled in await asyncio.gather(*waiting.popleft()):
@@ -193,18 +197,24 @@ async def _count_levels(
     return level_counts.levels_of(counted)
 
 
-async def _block_rows_total(ctx: JobContext, entity: str) -> int:
-    prefixes = tuple(engine.keys.BLOCKING_PREFIXES[entity])
+async def _block_rows_total(ctx: JobContext, entity: str, kinds: Sequence[str] = ()) -> int:
+    prefixes = tuple(kinds or engine.keys.BLOCKING_PREFIXES[entity])
     async with ctx.sessionmaker() as session:
         return await ScanRepository(session).block_rows_total(entity, prefixes)
 
 
 async def _pages(
-    ctx: JobContext, entity: str, ids: list[uuid.UUID], pairs: BlockPairs, skip: int
+    ctx: JobContext,
+    entity: str,
+    ids: list[uuid.UUID],
+    pairs: BlockPairs,
+    skip: int,
+    kinds: Sequence[str] = (),
 ) -> AsyncIterator[tuple[int, list[Any], list[Any]]]:
-    """The blocks in key order, a page at a time: the key rows read so far, and the page's
-    pairs not met in an earlier block (as position arrays). The blocks in the first `skip`
-    rows are replayed, their pairs marked as met, and no page of theirs is given."""
+    """The blocks (of the `kinds` of key given, or all) in key order, a page at a time: the
+    key rows read so far, and the page's pairs not met in an earlier block (as position
+    arrays). The blocks in the first `skip` rows are replayed, their pairs marked as met,
+    and no page of theirs is given."""
     index = {record_id: position for position, record_id in enumerate(ids)}
     reader = BlockReader()
     rows_seen = 0
@@ -222,7 +232,7 @@ async def _pages(
         return left, right
 
     async with ctx.sessionmaker() as session:
-        async for page in ScanRepository(session).block_rows(entity, PAGE):
+        async for page in ScanRepository(session).block_rows(entity, PAGE, kinds):
             left, right = paired(reader.page(page))
             if rows_seen > skip:
                 yield rows_seen, left, right

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
+from app.dedup.engine import terms as t
 from app.dedup.engine.model import MatchModel
 from app.dedup.engine.result import Evidence
 
@@ -30,6 +31,14 @@ PRIOR_PAIRS = 50.0
 # was fed, never the names or identifiers that find the pairs in the first place
 ESTIMATED: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"contact": ("job_title", "mobile", "personal_email", "civility"), "company": ()}
+)
+# The kinds of blocking key that bring together nearly every pair the other fields settle:
+# settling takes an agreeing personal email or mobile. A pass that only counts (a base's
+# first full scan) reads these blocks alone. On 100k generated contacts they hold 16 % of
+# the candidate pairs (7 % on the independent data) and 97 % of the settled pairs' levels
+# (99 %), and the m read from them gave the same F1 within 0.001.
+SETTLED_AMONG: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"contact": (t.EMAIL, t.PHONE), "company": ()}
 )
 _SETTLED_WEIGHT = math.log2(SETTLED / (1.0 - SETTLED))
 
