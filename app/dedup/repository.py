@@ -166,9 +166,7 @@ class MatchKeyRepository:
 
     async def counts(self, entity: str, terms: Collection[str]) -> Counts:
         """Term counts, the base size and the level counts, in one round trip."""
-        rows = (
-            await self.session.execute(_COUNTS, {"entity": entity, "terms": list(terms)})
-        ).all()
+        rows = (await self.session.execute(_COUNTS, {"entity": entity, "terms": list(terms)})).all()
         terms_found: dict[str, int] = {}
         base: int | None = None
         levels: dict[tuple[str, str], int] = {}
