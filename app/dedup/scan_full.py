@@ -112,18 +112,19 @@ async def full_scan(
     A base's first full scan (no level counts stored, fields its base may set) first counts
     them under the judgement, storing nothing, over the blocks that hold the settled pairs
     (`estimate.SETTLED_AMONG`), then scores with them, so that the first scan already weighs
-    as later ones do. A
-    resumed scan weighs as its first attempt did (the checkpoint keeps the counts used)."""
+    as later ones do. A resumed scan weighs as its first attempt did (the checkpoint keeps
+    the counts used)."""
     state = FullScan.resumed(ctx.checkpoint or {})
     weigh_with = levels if state.weighed_with is None else state.weighed_with
     count_first = state.rows == 0 and not levels and bool(estimate.ESTIMATED.get(entity))
     with _scorers(entity, base, counts, weigh_with, records) as scorers:
         ids = await _load_views(ctx, scorers, entity, records)
+        index = {record_id: position for position, record_id in enumerate(ids)}
         if count_first:
-            weigh_with = await _count_levels(ctx, scorers, entity, ids)
+            weigh_with = await _count_levels(ctx, scorers, entity, index)
             await scorers.reweigh(weigh_with)
         state.weighed_with = weigh_with
-        await _score_blocks(ctx, scorers, entity, ids, state)
+        await _score_blocks(ctx, scorers, entity, ids, index, state)
     return state, len(ids)
 
 
@@ -154,7 +155,12 @@ async def _load_views(
 
 
 async def _score_blocks(
-    ctx: JobContext, scorers: _Scorers, entity: str, ids: list[uuid.UUID], state: FullScan
+    ctx: JobContext,
+    scorers: _Scorers,
+    entity: str,
+    ids: list[uuid.UUID],
+    index: Mapping[uuid.UUID, int],
+    state: FullScan,
 ) -> None:
     # counted from where the checkpoint left them: replayed blocks are not counted again
     pairs = BlockPairs(len(ids), engine.keys.BLOCK_CAPS[entity], state.pairs.copy(),
@@ -162,7 +168,7 @@ async def _score_blocks(
     in_flight: deque[tuple[FullScan, list[asyncio.Future[Scored]]]] = deque()
     total = await _block_rows_total(ctx, entity)
     await ctx.report(state.rows, max(total, state.rows), message="dedup.scan.comparing")
-    async for rows_seen, left, right in _pages(ctx, entity, ids, pairs, state.rows):
+    async for rows_seen, left, right in _pages(ctx, entity, index, pairs, state.rows):
         done = FullScan(rows_seen, pairs=pairs.pairs_by_kind.copy(),
                         capped=pairs.capped_by_kind.copy())  # fmt: skip
         in_flight.append((done, scorers.score(left, right)))
@@ -173,18 +179,18 @@ async def _score_blocks(
 
 
 async def _count_levels(
-    ctx: JobContext, scorers: _Scorers, entity: str, ids: list[uuid.UUID]
+    ctx: JobContext, scorers: _Scorers, entity: str, index: Mapping[uuid.UUID, int]
 ) -> Levels:
     """The levels of the fields a base may set in the pairs the other fields settle,
     weighed with the judgement, over the pairs of the blocks that hold them
     (`estimate.SETTLED_AMONG`); nothing stored."""
-    pairs = BlockPairs(len(ids), engine.keys.BLOCK_CAPS[entity])
+    pairs = BlockPairs(len(index), engine.keys.BLOCK_CAPS[entity])
     counted: Counter[tuple[str, str]] = Counter()
     waiting: deque[list[asyncio.Future[Scored]]] = deque()
     kinds = estimate.SETTLED_AMONG[entity]
     total = await _block_rows_total(ctx, entity, kinds)
     await ctx.report(0, total, message="dedup.scan.counting")
-    async for rows_seen, left, right in _pages(ctx, entity, ids, pairs, 0, kinds):
+    async for rows_seen, left, right in _pages(ctx, entity, index, pairs, 0, kinds):
         waiting.append(scorers.score(left, right))
         while len(waiting) > IN_FLIGHT:
             for _, settled in await asyncio.gather(*waiting.popleft()):
@@ -206,7 +212,7 @@ async def _block_rows_total(ctx: JobContext, entity: str, kinds: Sequence[str] =
 async def _pages(
     ctx: JobContext,
     entity: str,
-    ids: list[uuid.UUID],
+    index: Mapping[uuid.UUID, int],
     pairs: BlockPairs,
     skip: int,
     kinds: Sequence[str] = (),
@@ -214,8 +220,7 @@ async def _pages(
     """The blocks (of the `kinds` of key given, or all) in key order, a page at a time: the
     key rows read so far, and the page's pairs not met in an earlier block (as position
     arrays). The blocks in the first `skip` rows are replayed, their pairs marked as met,
-    and no page of theirs is given."""
-    index = {record_id: position for position, record_id in enumerate(ids)}
+    and no page of theirs is given. `index`: each record's position in the scan."""
     reader = BlockReader()
     rows_seen = 0
 
